@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Run a command inside the project's virtual environment, creating and filling it first if needed.
+#
+#   scripts/dev.sh brief fixtures/articles/us-strikes-iraq-syria-2024-02-02.txt --published 2024-02-02
+#   scripts/dev.sh pytest
+#
+# BRIEF_EXTRAS picks the extras (default "local,dev": the embedded model and the test tools).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON="${PYTHON:-python3}"
+VENV="${BRIEF_VENV:-.venv}"
+EXTRAS="${BRIEF_EXTRAS:-local,dev}"
+LLAMA_VERSION="0.3.36"
+# A portable CPU build of llama.cpp. A native build enables AMX/AVX-512 code paths that crash
+# (general protection fault) on some virtual machines; AVX2 runs everywhere we deploy.
+LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+-DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF"
+
+stamp="$VENV/.brief-installed"
+want="$(cat pyproject.toml | sha256sum | cut -c1-16)-$EXTRAS"
+
+if [ ! -x "$VENV/bin/python" ]; then
+    echo "dev.sh: creating $VENV" >&2
+    "$PYTHON" -m venv "$VENV"
+fi
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    echo "dev.sh: installing brief with extras [$EXTRAS] (first run compiles llama.cpp: a few minutes)" >&2
+    "$VENV/bin/python" -m pip install --quiet --upgrade pip
+    if [[ ",$EXTRAS," == *",local,"* ]] && ! "$VENV/bin/python" -c "import llama_cpp" 2>/dev/null; then
+        # --no-cache-dir: pip's wheel cache ignores CMAKE_ARGS and could hand back a native build.
+        CMAKE_ARGS="$LLAMA_CMAKE_ARGS" "$VENV/bin/python" -m pip install --quiet --no-cache-dir \
+            "llama-cpp-python==$LLAMA_VERSION"
+    fi
+    "$VENV/bin/python" -m pip install --quiet -e ".[$EXTRAS]"
+    echo "$want" > "$stamp"
+fi
+
+export PATH="$PWD/$VENV/bin:$PATH"
+exec "$@"

@@ -1,0 +1,41 @@
+"""brief: turn a news article into a structured, grounded brief with an LLM.
+
+>>> from summarizer import summarize                       # doctest: +SKIP
+>>> brief = summarize(text, published="2024-02-02")          # doctest: +SKIP
+>>> print(brief.headline)                                    # doctest: +SKIP
+
+Names are imported on first use so that ``brief --help`` does not pay for pydantic,
+openai or llama.cpp.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "summarize": "pipeline",
+    "asummarize": "pipeline",
+    "Summarizer": "pipeline",
+    "Brief": "schema",
+    "Settings": "settings",
+    "BriefError": "errors",
+    "InputError": "errors",
+    "ModelError": "errors",
+}
+
+if TYPE_CHECKING:
+    from .errors import BriefError, InputError, ModelError
+    from .pipeline import Summarizer, asummarize, summarize
+    from .schema import Brief
+    from .settings import Settings
+
+__all__ = ["Brief", "BriefError", "InputError", "ModelError", "Settings", "Summarizer", "asummarize", "summarize"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module 'summarizer' has no attribute {name!r}")

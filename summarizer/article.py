@@ -1,0 +1,71 @@
+"""Reading an article from a file or stdin, and refusing what is not one.
+
+Bad input gets one clear line and exit code 2 (``InputError``), never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+
+MAX_BYTES = 2_000_000  # far above any news story; keeps a stray log file from reaching the model
+_BINARY_SIGNATURES = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"\x7fELF", b"GGUF")
+
+
+@dataclass(frozen=True)
+class Article:
+    text: str
+    source: str  # a path, or "<stdin>"
+
+
+def decode_article(data: bytes, source: str) -> str:
+    """Bytes to text, refusing binary and undecodable input with a message that names the source."""
+    if len(data) > MAX_BYTES:
+        raise InputError(f"{source}: {len(data):,} bytes is over the {MAX_BYTES:,}-byte limit for one article")
+    if data.startswith(_BINARY_SIGNATURES) or b"\x00" in data[:8192]:
+        raise InputError(f"{source}: looks like a binary file, not article text")
+    for encoding in ("utf-8-sig", "utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig",):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        text = _decode_legacy(data, source)
+    if not text.strip():
+        raise InputError(f"{source}: the article is empty")
+    return text
+
+
+def _decode_legacy(data: bytes, source: str) -> str:
+    # Old newsroom exports are often cp1252; accept it only if it decodes cleanly.
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise InputError(f"{source}: cannot decode the text (not UTF-8 or Windows-1252)") from None
+    if sum(ch < " " and ch not in "\n\r\t" for ch in text) > len(text) // 100:
+        raise InputError(f"{source}: cannot decode the text (not UTF-8 or Windows-1252)")
+    return text
+
+
+def read_article(path: str | Path) -> Article:
+    """Read ``path`` (or ``-`` for stdin) into an ``Article``."""
+    if str(path) == "-":
+        return Article(text=decode_article(sys.stdin.buffer.read(MAX_BYTES + 1), "<stdin>"), source="<stdin>")
+    file = Path(path)
+    name = str(path)
+    try:
+        if file.is_dir():
+            raise InputError(f"{name}: is a directory, not an article file")
+        with file.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except PermissionError:
+        raise InputError(f"{name}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    return Article(text=decode_article(data, name), source=name)

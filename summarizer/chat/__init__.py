@@ -1,0 +1,32 @@
+"""Newsroom delivery: post a brief to Slack, Mattermost, Microsoft Teams or Discord.
+
+>>> from summarizer.chat import post_brief, render_payload
+>>> render_payload(brief, "teams")["type"]  # doctest: +SKIP
+'message'
+>>> post_brief(brief, webhook_url, "slack").attempts  # doctest: +SKIP
+1
+
+``watch`` runs a directory-watching bot loop that hands each new article to a callback once.
+"""
+
+from __future__ import annotations
+
+from .errors import ChatDeliveryError
+from .platforms import PLATFORMS, Platform, render_payload
+from .post import PostResult, post_brief, post_payload
+from .transport import redact_url
+from .watch import WatchReport, WatchStateError, watch
+
+__all__ = [
+    "PLATFORMS",
+    "ChatDeliveryError",
+    "Platform",
+    "PostResult",
+    "WatchReport",
+    "WatchStateError",
+    "post_brief",
+    "post_payload",
+    "redact_url",
+    "render_payload",
+    "watch",
+]

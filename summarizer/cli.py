@@ -1,0 +1,277 @@
+"""The ``brief`` command: parse arguments, call the library, render. No logic a Python caller would want.
+
+Heavy modules (openai, instructor, llama_cpp) are imported only when a brief is written, so
+``brief --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from .errors import EXIT_INPUT, EXIT_MODEL, BriefError, DeliveryFailed, InputError
+
+FORMAT_NAMES = ("text", "markdown", "json")
+MODE_NAMES = ("auto", "tools", "json", "md_json", "json_schema")
+DEFAULT_COMMAND = "summarize"
+
+
+class _DefaultToSummarize(TyperGroup):
+    """``brief FILE`` means ``brief summarize FILE``; named subcommands still work."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = [DEFAULT_COMMAND, *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(
+    cls=_DefaultToSummarize,
+    add_completion=False,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="Turn a news article into a structured, grounded brief.\n\nUsage: brief ARTICLE [OPTIONS]",
+    rich_markup_mode=None,
+)
+
+
+def _stderr() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def _fail(error: BriefError, verbose: bool) -> None:
+    _stderr().print(f"[bold red]brief:[/] {error}", markup=True, soft_wrap=True)
+    if verbose:
+        import traceback
+
+        traceback.print_exception(error)
+    raise typer.Exit(error.exit_code)
+
+
+class _Progress:
+    """A spinner on a terminal, plain phase lines elsewhere: never 30 silent seconds."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.console = _stderr()
+        self.quiet = quiet
+        self.status: Any = None
+        self.last_topic = ""
+        self.started = time.perf_counter()
+
+    def __enter__(self) -> _Progress:
+        if not self.quiet and self.console.is_terminal:
+            self.status = self.console.status("starting…")
+            self.status.__enter__()
+        return self
+
+    def __call__(self, phase: str) -> None:
+        if self.quiet:
+            return
+        elapsed = time.perf_counter() - self.started
+        if self.status is not None:
+            self.status.update(f"{phase}  [dim]{elapsed:.0f}s[/]")
+            return
+        topic = phase.split(":")[0]
+        if topic != self.last_topic:
+            self.last_topic = topic
+            self.console.print(f"[dim]… {topic}[/]")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.status is not None:
+            self.status.__exit__(None, None, None)
+
+
+@app.command(DEFAULT_COMMAND, help="Write a brief of ARTICLE (a text or Markdown file, or - for stdin).")
+def summarize_command(
+    article: Annotated[str, typer.Argument(help="Article file, or - to read stdin.", show_default=False)],
+    published: Annotated[
+        str | None, typer.Option("--published", "-p", help="Publication date (YYYY-MM-DD) for resolving dates.")
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="text, markdown or json.", case_sensitive=False)
+    ] = "text",
+    model: Annotated[str | None, typer.Option(help="Model name at the endpoint [env BRIEF_MODEL].")] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="OpenAI-compatible endpoint [env OPENAI_BASE_URL].", show_default=False)
+    ] = None,
+    mode: Annotated[
+        str | None, typer.Option(help="Structured-output mode: auto, tools, json, md_json, json_schema.")
+    ] = None,
+    max_retries: Annotated[int | None, typer.Option(help="Re-asks when the answer fails validation.")] = None,
+    gguf: Annotated[Path | None, typer.Option(help="Run this GGUF model in-process [env BRIEF_GGUF].")] = None,
+    evidence: Annotated[bool, typer.Option(help="Show each quote in its article context.")] = False,
+    post: Annotated[
+        str | None, typer.Option(help="Post the brief to slack, mattermost, teams or discord.", show_default=False)
+    ] = None,
+    webhook: Annotated[
+        str | None,
+        typer.Option(help="Incoming-webhook URL [env BRIEF_WEBHOOK_URL]; a secret, never printed.", show_default=False),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option(help="With --post: print the payload instead of posting.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log requests; show tracebacks.")] = False,
+) -> None:
+    try:
+        delivery = _delivery(post, webhook, dry_run)
+        output_format = output_format.lower()
+        if output_format not in FORMAT_NAMES:
+            raise InputError(f"unknown --format {output_format!r}: use one of {', '.join(FORMAT_NAMES)}")
+        if mode is not None and mode not in MODE_NAMES:
+            raise InputError(f"unknown --mode {mode!r}: use one of {', '.join(MODE_NAMES)}")
+        if max_retries is not None and not 0 <= max_retries <= 10:
+            raise InputError("--max-retries must be between 0 and 10")
+        if verbose:
+            logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
+
+        from .article import read_article
+        from .pipeline import Summarizer, parse_published
+        from .settings import settings_from_env
+
+        day = parse_published(published)
+        source = read_article(article)
+        settings = settings_from_env().with_overrides(
+            model=model, base_url=base_url, mode=mode, max_retries=max_retries, gguf=gguf
+        )
+        with _Progress(quiet) as progress:
+            brief = Summarizer(settings, on_phase=progress).summarize(
+                source.text, published=day, source=source.source
+            )
+    except BriefError as error:
+        _fail(error, verbose)
+    except KeyboardInterrupt:
+        _stderr().print("brief: interrupted")
+        raise typer.Exit(130) from None
+    if delivery is None:
+        _print_brief(brief, output_format, source.text, evidence)
+    else:
+        _deliver(brief, delivery, verbose)
+
+
+def _delivery(post: str | None, webhook: str | None, dry_run: bool) -> tuple[str, str | None] | None:
+    """Validate --post/--webhook before any model time is spent."""
+    import os
+
+    if post is None:
+        if webhook or dry_run:
+            raise InputError("--webhook and --dry-run need --post PLATFORM")
+        return None
+    from .chat import PLATFORMS
+
+    if post not in PLATFORMS:
+        raise InputError(f"unknown --post {post!r}: use one of {', '.join(PLATFORMS)}")
+    url = webhook or os.environ.get(f"BRIEF_{post.upper()}_WEBHOOK") or os.environ.get("BRIEF_WEBHOOK_URL")
+    if not dry_run and not url:
+        raise InputError(f"--post {post} needs --webhook URL (or BRIEF_WEBHOOK_URL)")
+    return post, (None if dry_run else url)
+
+
+def _deliver(brief: Any, delivery: tuple[str, str | None], verbose: bool) -> None:
+    import json
+
+    from .chat import ChatDeliveryError, post_brief, render_payload
+
+    platform, url = delivery
+    if url is None:
+        sys.stdout.write(json.dumps(render_payload(brief, platform), indent=2, ensure_ascii=False) + "\n")
+        return
+    try:
+        result = post_brief(brief, url, platform)
+    except ChatDeliveryError as error:
+        _fail(DeliveryFailed(str(error)), verbose)
+    _stderr().print(f"posted to {platform} at {result.host} ({result.attempts} attempt(s))")
+
+
+def _print_brief(brief: Any, output_format: str, article: str, evidence: bool) -> None:
+    from .render import to_json, to_markdown
+
+    if output_format == "json":
+        sys.stdout.write(to_json(brief) + "\n")
+    elif output_format == "markdown":
+        sys.stdout.write(to_markdown(brief))
+    else:
+        from rich.console import Console
+
+        from .render.text import to_renderable
+
+        Console(highlight=False).print(to_renderable(brief, article=article, evidence=evidence))
+
+
+@app.command("schema", help="Print the JSON Schema of a brief.")
+def schema_command(
+    draft: Annotated[bool, typer.Option(help="The schema the model fills in, not the full brief.")] = False,
+) -> None:
+    import json
+
+    from .schema import Brief, BriefDraft
+
+    model = BriefDraft if draft else Brief
+    sys.stdout.write(json.dumps(model.model_json_schema(), indent=2) + "\n")
+
+
+@app.command("watch", help="Brief each new article in DIR once and post it; remembers what it posted.")
+def watch_command(
+    directory: Annotated[Path, typer.Argument(help="Folder to watch for .txt, .md and .html articles.")],
+    post: Annotated[str, typer.Option(help="slack, mattermost, teams or discord.")],
+    webhook: Annotated[str | None, typer.Option(help="Webhook URL [env BRIEF_WEBHOOK_URL].")] = None,
+    state: Annotated[
+        Path | None, typer.Option(help="State file (default DIR/.brief-watch.json).", show_default=False)
+    ] = None,
+    published_today: Annotated[bool, typer.Option(help="Resolve dates against today's date.")] = True,
+    once: Annotated[bool, typer.Option(help="One pass, then exit (for cron).")] = False,
+    poll: Annotated[float, typer.Option(help="Seconds between passes.")] = 5.0,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    import datetime
+
+    try:
+        delivery = _delivery(post, webhook, dry_run=False)
+        assert delivery is not None and delivery[1] is not None
+        if not directory.is_dir():
+            raise InputError(f"{directory}: not a directory")
+        from .article import read_article
+        from .chat import post_brief, watch
+        from .pipeline import Summarizer
+
+        summarizer = Summarizer(on_phase=lambda _p: None)
+        console = _stderr()
+
+        def handle(path: Path) -> None:
+            try:
+                article = read_article(path)
+                today = datetime.date.today() if published_today else None
+                brief = summarizer.summarize(article.text, published=today, source=path.name)
+                result = post_brief(brief, delivery[1], delivery[0])
+            except Exception as error:
+                console.print(f"brief: {path.name}: {error}")  # the rest of the folder goes on
+                raise
+            console.print(f"posted {path.name} to {delivery[0]} at {result.host}")
+
+        report = watch(directory, handle, state_path=state or directory / ".brief-watch.json", once=once,
+                       poll_seconds=poll)
+    except BriefError as error:
+        _fail(error, verbose)
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+    if report.failed:
+        _stderr().print(f"brief: {len(report.failed)} article(s) failed; they are retried on the next pass")
+        raise typer.Exit(EXIT_MODEL)
+
+
+def main() -> None:
+    try:
+        app()
+    except BriefError as error:  # pragma: no cover - commands catch their own
+        _stderr().print(f"brief: {error}")
+        sys.exit(error.exit_code)
+
+
+__all__ = ["EXIT_INPUT", "EXIT_MODEL", "app", "main"]

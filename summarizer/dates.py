@@ -1,0 +1,592 @@
+"""Resolve date mentions copied from a news article against its publication date.
+
+The language model only *copies* date words out of the article ("this Friday (2)",
+"February 8", "early January"); turning them into calendar dates is done here, in plain
+code, so that a year is never guessed. Without a publication date anything that lacks an
+explicit year stays unresolved, with a note saying why.
+
+Example:
+    >>> from datetime import date
+    >>> resolve_mention("this Friday (2)", date(2024, 2, 2)).start
+    datetime.date(2024, 2, 2)
+    >>> resolve_mention("February 8", None).note
+    'no publication date: year unknown'
+
+Everything here is pure: no I/O, no clock (``date.today()`` is never consulted).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import dateparser.date
+
+__all__ = ["ResolvedDate", "find_date_mentions", "resolve_mention"]
+
+
+@dataclass(frozen=True)
+class ResolvedDate:
+    """Where a date mention lands on the calendar.
+
+    ``start``/``end`` are inclusive; ``end == start`` for a single day. ``note`` carries a
+    plain-words reason whenever the mention is unresolved or the reading is ambiguous.
+
+    Example:
+        >>> ResolvedDate(date(2024, 1, 1), date(2024, 1, 10), True, "range", None).end
+        datetime.date(2024, 1, 10)
+    """
+
+    start: date | None
+    end: date | None
+    resolved: bool
+    granularity: str | None
+    note: str | None
+
+
+# --- Vocabulary -----------------------------------------------------------------------
+
+_WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+_WEEKDAYS: dict[str, int] = {name.lower(): i for i, name in enumerate(_WEEKDAY_NAMES)} | {
+    "mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3,
+    "fri": 4, "sat": 5, "sun": 6,
+}  # fmt: skip
+_MONTHS: dict[str, int] = {calendar.month_name[i].lower(): i for i in range(1, 13)} | {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
+    "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+
+# Days either side of publication searched for "Friday (2)": news uses this form for
+# the current fortnight, and a day-of-month recurs only every 28+ days, so at most one
+# candidate can fall inside the window.
+_WEEKDAY_DAY_WINDOW = 10
+
+
+def _alternation(words: list[str]) -> str:
+    # Longest first so "september" wins over "sep" and "sunday" over "sun".
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+# Lower-case patterns used on a normalised mention (resolve_mention).
+_WD = rf"(?P<wd>{_alternation(list(_WEEKDAYS))})\b\.?"
+_MON = rf"(?P<mon>{_alternation(list(_MONTHS))})\b\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b"
+_YEAR = r"(?P<year>(?:1[6-9]|20)\d\d)\b"
+# Bare weekdays use full names only: "sun", "sat" and "wed" are common words.
+_WD_FULL = rf"\b(?P<wd>{_alternation([n.lower() for n in _WEEKDAY_NAMES])})\b"
+_PLAIN_MONTHS = _alternation([calendar.month_name[i].lower() for i in range(1, 13) if i not in (3, 5, 8)])
+_WD_PREFIX = rf"(?:\b{_WD},?\s+(?:the\s+)?)?"
+
+
+# --- Small constructors -------------------------------------------------------------
+
+
+def _day(d: date, note: str | None = None) -> ResolvedDate:
+    return ResolvedDate(d, d, True, "day", note)
+
+
+def _span(start: date, end: date, granularity: str, note: str | None = None) -> ResolvedDate:
+    return ResolvedDate(start, end, True, granularity, note)
+
+
+def _unresolved(note: str) -> ResolvedDate:
+    return ResolvedDate(None, None, False, None, note)
+
+
+_NO_YEAR = "no publication date: year unknown"
+_NO_ANCHOR = "no publication date: relative date cannot be anchored"
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _week_of(d: date) -> tuple[date, date]:
+    """Monday..Sunday of the week holding ``d`` (ISO weeks, as news weeks are)."""
+    monday = d - timedelta(days=d.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def _distance(start: date, end: date, pub: date) -> int:
+    """Days from ``pub`` to the nearest day of [start, end]; 0 when inside."""
+    if start <= pub <= end:
+        return 0
+    return min(abs((start - pub).days), abs((end - pub).days))
+
+
+def _closest(ranges: list[tuple[date, date]], pub: date) -> tuple[date, date]:
+    # Ties go to the past: news mostly reports what happened.
+    return min(ranges, key=lambda r: (_distance(r[0], r[1], pub), r[0] > pub))
+
+
+def _weekday_note(wd: str | None, d: date) -> str | None:
+    """Note when a stated weekday contradicts the date it accompanies."""
+    if wd is None or _WEEKDAYS[wd] == d.weekday():
+        return None
+    return f"weekday {_WEEKDAY_NAMES[_WEEKDAYS[wd]]} does not match {d.isoformat()} (a {d:%A})"
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+# --- Handlers: one per form; each gets the regex match and the publication date -------
+
+Handler = Callable[[re.Match[str], date | None], ResolvedDate]
+
+
+def _full_date(m: re.Match[str], pub: date | None) -> ResolvedDate:
+    d = _safe_date(int(m["year"]), _MONTHS[m["mon"]], int(m["day"]))
+    if d is None:
+        return _unresolved(f"no such date: {m[0].strip()}")
+    return _day(d, _weekday_note(m["wd"], d))
+
+
+def _iso_date(m: re.Match[str], pub: date | None) -> ResolvedDate:
+    d = _safe_date(int(m["year"]), int(m["month"]), int(m["day"]))
+    return _day(d) if d else _unresolved(f"no such date: {m[0]}")
+
+
+def _weekday_with_day(m: re.Match[str], pub: date | None) -> ResolvedDate:
+    """News style "Friday (2)": the day of month pins the date, the weekday checks it."""
+    if pub is None:
+        return _unresolved(_NO_YEAR)
+    weekday, day, mod = _WEEKDAYS[m["wd"]], int(m["day"]), _modifier(m["mod"])
+    window = [pub + timedelta(days=k) for k in range(-_WEEKDAY_DAY_WINDOW, _WEEKDAY_DAY_WINDOW + 1)]
+    same_day = [d for d in window if d.day == day]
+    name = _WEEKDAY_NAMES[weekday]
+    if not same_day:
+        return _unresolved(f"no {_ordinal(day)} within {_WEEKDAY_DAY_WINDOW} days of {pub.isoformat()}")
+    matches = [d for d in same_day if d.weekday() == weekday]
+    if not matches:
+        return _unresolved(f"weekday {name} does not fall on the {_ordinal(day)} near {pub.isoformat()}")
+    # The modifier cannot override the day check, only choose between candidates.
+    if mod == "last":
+        matches.sort(key=lambda d: (d > pub, abs((d - pub).days)))
+    elif mod == "next":
+        matches.sort(key=lambda d: (d <= pub, abs((d - pub).days)))
+    else:
+        matches.sort(key=lambda d: abs((d - pub).days))
+    chosen = matches[0]
+    note = None
+    if (mod == "last" and chosen > pub) or (mod == "next" and chosen <= pub):
+        note = f"'{m['mod']}' disagrees with the day of month; {chosen.isoformat()} kept"
+    return _day(chosen, note)
+
+
+def _modifier(raw: str | None) -> str | None:
+    """Collapse the many ways news marks direction onto last / next / this / None."""
+    if raw is None:
+        return None
+    raw = " ".join(raw.split())
+    if raw in ("last", "past", "this past"):
+        return "last"
+    if raw in ("next", "coming", "this coming"):
+        return "next"
+    return "this" if raw == "this" else None  # "on" is as good as bare
+
+
+def _bare_weekday(m: re.Match[str], pub: date | None) -> ResolvedDate:
+    """Weekday without a day of month, read by news convention."""
+    if pub is None:
+        return _unresolved(_NO_ANCHOR)
+    weekday, mod = _WEEKDAYS[m["wd"]], _modifier(m["mod"])
+    name = _WEEKDAY_NAMES[weekday]
+    back = (pub.weekday() - weekday) % 7
+    if mod == "last":
+        # "last Friday" written on a Friday means a week ago, not today.
+        return _day(pub - timedelta(days=back or 7))
+    if mod == "next":
+        ahead = (weekday - pub.weekday()) % 7 or 7
+        chosen = pub + timedelta(days=ahead)
+        note = None
+        if chosen <= _week_of(pub)[1]:
+            later = (chosen + timedelta(days=7)).isoformat()
+            note = f"'next {name}' taken as the coming one; may mean the week after ({later})"
+        return _day(chosen, note)
+    if mod == "this":
+        chosen = _week_of(pub)[0] + timedelta(days=weekday)
+        note = None
+        if chosen < pub:
+            # "this Monday" on a Friday: this week's (past) Monday or the coming one?
+            coming = (chosen + timedelta(days=7)).isoformat()
+            note = f"'this {name}' taken as the current week's {name}; may mean the coming one ({coming})"
+        return _day(chosen, note)
+    # Bare "Tuesday" / "on Tuesday": news reports the most recent one, today included.
+    return _day(pub - timedelta(days=back))
+
+
+def _part_of_month(m: re.Match[str], pub: date | None) -> ResolvedDate:
+    """Partial months: "early/mid/late January" -> days 1-10 / 11-20 / 21-end."""
+    month = _MONTHS[m["mon"]]
+    part = m["part"]
+    if m["year"]:
+        years = [int(m["year"])]
+    elif pub is None:
+        return _unresolved(_NO_YEAR)
+    else:
+        years = [pub.year - 1, pub.year, pub.year + 1]
+    ranges = [_part_range(y, month, part) for y in years]
+    start, end = _closest(ranges, pub) if pub is not None else ranges[0]
+    return _span(start, end, "range")
+
+
+def _part_range(year: int, month: int, part: str) -> tuple[date, date]:
+    if part.startswith(("early", "beginning", "start", "the beginning", "the start")):
+        return date(year, month, 1), date(year, month, 10)
+    if part.startswith(("mid", "middle", "the middle")):
+        return date(year, month, 11), date(year, month, 20)
+    return date(year, month, 21), _month_end(year, month)
+
+
+def _month_day(m: re.Match[str], pub: date | None) -> ResolvedDate:
+    """Month-day without a year ("February 8", "8 February"): the year closest to publication."""
+    month, day = _MONTHS[m["mon"]], int(m["day"])
+    if not 1 <= day <= 31:
+        return _unresolved(f"no such date: {m[0].strip()}")
+    if pub is None:
+        return _unresolved(_NO_YEAR)
+    candidates = [d for y in (pub.year - 1, pub.year, pub.year + 1) if (d := _safe_date(y, month, day))]
+    if not candidates:
+        return _unresolved(f"no such date near {pub.isoformat()}: {m[0].strip()}")
+    chosen = _closest([(d, d) for d in candidates], pub)[0]
+    return _day(chosen, _weekday_note(m["wd"], chosen))
+
+
+def _month_year(m: re.Match[str], pub: date | None) -> ResolvedDate:
+    year, month = int(m["year"]), _MONTHS[m["mon"]]
+    return _span(date(year, month, 1), _month_end(year, month), "month")
+
+
+def _month_only(m: re.Match[str], pub: date | None) -> ResolvedDate:
+    """A month alone ("January", "last January"): the whole month, year from publication."""
+    if pub is None:
+        return _unresolved(_NO_YEAR)
+    month, mod = _MONTHS[m["mon"]], _modifier(m["mod"])
+    ranges = [(date(y, month, 1), _month_end(y, month)) for y in (pub.year - 1, pub.year, pub.year + 1)]
+    this_month = date(pub.year, pub.month, 1)
+    if mod == "last":
+        ranges = [r for r in ranges if r[0] < this_month]
+        start, end = ranges[-1]
+    elif mod == "next":
+        ranges = [r for r in ranges if r[0] > this_month]
+        start, end = ranges[0]
+    else:
+        start, end = _closest(ranges, pub)
+    return _span(start, end, "month")
+
+
+_DAY_OFFSETS = {
+    "day before yesterday": -2, "day after tomorrow": 2, "yesterday": -1, "last night": -1,
+    "tomorrow": 1, "today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0,
+    "this evening": 0,
+}  # fmt: skip
+
+
+def _relative_day(m: re.Match[str], pub: date | None) -> ResolvedDate:
+    if pub is None:
+        return _unresolved(_NO_ANCHOR)
+    key = " ".join(m["rel"].split())
+    return _day(pub + timedelta(days=_DAY_OFFSETS[key]))
+
+
+def _relative_unit(m: re.Match[str], pub: date | None) -> ResolvedDate:
+    """this/last/next week, weekend, month, year; "earlier/later this week"; "past week"."""
+    if pub is None:
+        return _unresolved(_NO_ANCHOR)
+    raw_mod, unit = " ".join(m["mod"].split()), m["unit"]
+    if raw_mod == "past":
+        # "the past week" is a rolling window ending at publication, not a calendar week.
+        days = {"week": 7, "weekend": 3, "month": 30, "year": 365}[unit]
+        return _span(pub - timedelta(days=days), pub, "range")
+    step = {"last": -1, "next": 1}.get(_modifier(raw_mod) or "this", 0)
+    if unit in ("week", "weekend"):
+        monday, sunday = _week_of(pub + timedelta(weeks=step))
+        if unit == "weekend":
+            return _span(monday + timedelta(days=5), sunday, "range")
+        if raw_mod == "earlier this":
+            return _span(monday, pub, "range")
+        if raw_mod == "later this":
+            return _span(pub, sunday, "range")
+        return _span(monday, sunday, "week")
+    if unit == "month":
+        index = pub.year * 12 + pub.month - 1 + step
+        year, month = divmod(index, 12)
+        return _span(date(year, month + 1, 1), _month_end(year, month + 1), "month")
+    year = pub.year + step
+    return _span(date(year, 1, 1), date(year, 12, 31), "year")
+
+
+def _year_only(m: re.Match[str], pub: date | None) -> ResolvedDate:
+    year = int(m["year"])
+    return _span(date(year, 1, 1), date(year, 12, 31), "year")
+
+
+def _decade(m: re.Match[str], pub: date | None) -> ResolvedDate:
+    first = int(m["decade"])
+    return _span(date(first, 1, 1), date(first + 9, 12, 31), "decade")
+
+
+_TIME_ONLY_NOTE = "time only; day assumed from publication date"
+
+
+def _time_only(m: re.Match[str], pub: date | None) -> ResolvedDate:
+    if pub is None:
+        return _unresolved("time only; no publication date to place it on")
+    return _day(pub, _TIME_ONLY_NOTE)
+
+
+# Order matters: the most explicit form found anywhere in the mention wins, so
+# "11am local time on Sunday" resolves by its weekday and "6.13am today" by "today".
+_RULES: list[tuple[re.Pattern[str], Handler]] = [
+    (re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b"), _iso_date),
+    (re.compile(rf"{_WD_PREFIX}\b{_MON}\s+(?:the\s+)?{_DAY},?\s+{_YEAR}"), _full_date),
+    (re.compile(rf"{_WD_PREFIX}\b{_DAY}\s+(?:of\s+)?{_MON},?\s+{_YEAR}"), _full_date),
+    (
+        re.compile(
+            r"(?:\b(?P<mod>this\s+past|this\s+coming|this|last|next|coming|past|on)\s+)?"
+            rf"\b{_WD}\s*\(\s*{_DAY}\s*\)"
+        ),
+        _weekday_with_day,
+    ),
+    (
+        re.compile(
+            r"\b(?P<part>early|mid|middle\s+of|the\s+middle\s+of|late|end\s+of|the\s+end\s+of"
+            r"|beginning\s+of|the\s+beginning\s+of|start\s+of|the\s+start\s+of)"
+            rf"[\s-]*\b{_MON}(?:,?\s+{_YEAR})?"
+        ),
+        _part_of_month,
+    ),
+    (re.compile(rf"{_WD_PREFIX}\b{_MON}\s+(?:the\s+)?{_DAY}"), _month_day),
+    (re.compile(rf"{_WD_PREFIX}\b{_DAY}\s+(?:of\s+)?{_MON}\b"), _month_day),
+    (re.compile(rf"\b{_MON},?\s+(?:of\s+)?{_YEAR}"), _month_year),
+    (
+        re.compile(
+            r"\b(?:the\s+)?(?P<rel>day\s+before\s+yesterday|day\s+after\s+tomorrow|yesterday|last\s+night"
+            r"|tomorrow|today|tonight|this\s+(?:morning|afternoon|evening))\b"
+        ),
+        _relative_day,
+    ),
+    (
+        re.compile(
+            r"\b(?P<mod>earlier\s+this|later\s+this|this\s+past|this\s+coming|this|last|next|coming|past)"
+            r"\s+(?P<unit>weekend|week|month|year)\b"
+        ),
+        _relative_unit,
+    ),
+    (
+        re.compile(r"(?:\b(?P<mod>this\s+past|this\s+coming|this|last|next|coming|past|on)\s+)?" + _WD_FULL),
+        _bare_weekday,
+    ),
+    (re.compile(rf"(?:\b(?P<mod>this|last|next|coming|past)\s+)?\b(?P<mon>{_PLAIN_MONTHS})\b"), _month_only),
+    (
+        # "may", "march" and "august" are ordinary words too: only with context or alone.
+        re.compile(
+            r"(?:\b(?P<mod>this|last|next|coming|past)\s+|\b(?:in|since|until|by|during|through|of|before|after)"
+            r"\s+|^)(?P<mon>may|march|august)\b"
+        ),
+        _month_only,
+    ),
+    (re.compile(rf"(?<![\d.,/:-])\b{_YEAR}(?![\d%]|[-/.:]\d)"), _year_only),
+    (re.compile(r"\b(?P<decade>(?:1[6-9]|20)\d0)'?s\b"), _decade),
+    (
+        re.compile(
+            r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:a\.m\.|p\.m\.|am|pm)(?!\w)|\b\d{1,2}:\d{2}\b"
+            r"|\b(?:noon|midday|midnight|o'clock)\b"
+        ),
+        _time_only,
+    ),
+]
+
+
+# --- dateparser fallback ---------------------------------------------------------------
+
+# dateparser happily turns "48" into 1948 and "the 7th" into July, so it is only asked
+# about mentions that carry an unambiguous date word or a numeric date.
+_DATEISH = re.compile(
+    r"\b(?:ago|later|earlier|hence|fortnight|days?|weeks?|months?|years?|decades?)\b"
+    r"|\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b"
+)
+_RELATIVE_WORDS = re.compile(r"\b(?:ago|later|earlier|hence|last|next|this|past|coming|in\s+\d+)\b")
+_EXPLICIT_YEAR = re.compile(r"\b(?:1[6-9]|20)\d\d\b")
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b")
+
+
+def _dateparser_settings(pub: date | None) -> dict[str, object]:
+    settings: dict[str, object] = {
+        "PREFER_DATES_FROM": "past",  # news reports what happened
+        "PREFER_DAY_OF_MONTH": "first",
+        "RETURN_TIME_AS_PERIOD": True,
+        "RETURN_AS_TIMEZONE_AWARE": False,
+    }
+    if pub is not None:
+        settings["RELATIVE_BASE"] = datetime(pub.year, pub.month, pub.day, 12)
+    return settings
+
+
+def _fallback(text: str, pub: date | None) -> ResolvedDate:
+    """Ask dateparser about forms not handled above, never letting it invent a year."""
+    if not _DATEISH.search(text):
+        return _unresolved(f"not a recognised date: {text!r}")
+    explicit_years = {int(y) for y in _EXPLICIT_YEAR.findall(text)}
+    if pub is None and _RELATIVE_WORDS.search(text):
+        return _unresolved(_NO_ANCHOR)
+    if pub is None and not explicit_years:
+        return _unresolved(_NO_YEAR)
+    try:
+        parser = dateparser.date.DateDataParser(languages=["en"], settings=_dateparser_settings(pub))
+        data = parser.get_date_data(text)
+    except (ValueError, TypeError, OverflowError, LookupError, re.error):
+        # dateparser raises assorted errors on odd input; a mention must never crash a brief.
+        return _unresolved(f"not a recognised date: {text!r}")
+    if data is None or data.date_obj is None:
+        return _unresolved(f"not a recognised date: {text!r}")
+    found = data.date_obj.date()
+    if pub is None and found.year not in explicit_years:
+        return _unresolved(_NO_YEAR)
+    note = _numeric_order_note(text)
+    period = data.period or "day"
+    if period == "week":
+        monday, sunday = _week_of(found)
+        return _span(monday, sunday, "week", note)
+    if period == "month":
+        return _span(date(found.year, found.month, 1), _month_end(found.year, found.month), "month", note)
+    if period == "year":
+        return _span(date(found.year, 1, 1), date(found.year, 12, 31), "year", note)
+    return _day(found, note)
+
+
+def _numeric_order_note(text: str) -> str | None:
+    m = _NUMERIC_DATE.search(text)
+    if m and m[1] != m[2] and int(m[1]) <= 12 and int(m[2]) <= 12:
+        return "numeric date: month/day order assumed (month first)"
+    return None
+
+
+# --- Public API --------------------------------------------------------------------------
+
+
+def _normalise(mention: str) -> str:
+    text = mention.lower()
+    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)  # typographic dashes
+    text = re.sub(r"[\u2018\u2019\u02bc`]", "'", text)
+    return " ".join(text.split())
+
+
+def resolve_mention(mention: str, published: date | None) -> ResolvedDate:
+    """Resolve one date mention against the article's publication date.
+
+    Never raises: anything not understood comes back with ``resolved=False`` and a note.
+    Without ``published`` only mentions carrying an explicit year resolve.
+
+    Example:
+        >>> resolve_mention("Sunday (28)", date(2024, 2, 2)).start
+        datetime.date(2024, 1, 28)
+        >>> r = resolve_mention("early January", date(2024, 2, 2))
+        >>> (r.start, r.end, r.granularity)
+        (datetime.date(2024, 1, 1), datetime.date(2024, 1, 10), 'range')
+        >>> resolve_mention("8 November 2016", None).start
+        datetime.date(2016, 11, 8)
+    """
+    if isinstance(published, datetime):  # a datetime is a date; compare calendar days only
+        published = published.date()
+    text = _normalise(mention or "")
+    if not text:
+        return _unresolved("empty mention")
+    for pattern, handler in _RULES:
+        m = pattern.search(text)
+        if m:
+            try:
+                return handler(m, published)
+            except (ValueError, OverflowError):
+                # Only reachable at the ends of the calendar (year 1 / 9999); never raise.
+                return _unresolved(f"date out of range near {published}")
+    return _fallback(text, published)
+
+
+# --- Finding mentions in running text -----------------------------------------------------
+
+# Case matters when scanning prose: "may", "march" and "sun" are ordinary words, so month
+# and weekday names must be capitalised; direction words may be either case.
+_F_WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_F_MONTH_FULL = "(?:" + "|".join(calendar.month_name[1:]) + ")"
+_F_MONTH = rf"(?:{_F_MONTH_FULL}|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b\.?)"
+_F_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b"
+_F_YEAR = r"(?:1[6-9]|20)\d\d\b"
+_F_WD_PREFIX = rf"(?:{_F_WD},?\s+)?"
+_F_MOD = r"(?i:this\s+past|this\s+coming|this|last|next|coming|past)"
+_F_PREP = r"(?i:in|on|since|until|till|by|during|through|from|of|before|after|early|late|mid-?)"
+
+_FIND_PATTERNS: list[re.Pattern[str]] = [
+    re.compile(r"\b\d{4}-\d{2}-\d{2}\b"),
+    re.compile(rf"\b{_F_WD_PREFIX}{_F_MONTH}\s+{_F_DAY},?\s+{_F_YEAR}"),
+    re.compile(rf"\b{_F_WD_PREFIX}{_F_DAY}\s+(?:of\s+)?{_F_MONTH},?\s+{_F_YEAR}"),
+    re.compile(
+        rf"\b(?:{_F_MOD}\s+)?{_F_WD}(?:\s*\(\s*{_F_DAY}\s*\))?(?:\s+(?i:morning|afternoon|evening|night)\b)?"
+    ),
+    re.compile(
+        r"\b(?i:early|mid|late|(?:the\s+)?(?:middle|end|beginning|start)\s+of)"
+        rf"[\s-]*{_F_MONTH_FULL}\b(?:,?\s+{_F_YEAR})?"
+    ),
+    re.compile(rf"\b{_F_WD_PREFIX}{_F_MONTH}\s+{_F_DAY}"),
+    re.compile(rf"\b{_F_WD_PREFIX}{_F_DAY}\s+(?:of\s+)?{_F_MONTH}"),
+    re.compile(rf"\b{_F_MONTH},?\s+{_F_YEAR}"),
+    re.compile(rf"\b{_F_MOD}\s+{_F_MONTH_FULL}\b"),
+    re.compile(rf"\b{_F_PREP}\s+(?P<m>{_F_MONTH_FULL})\b"),
+    re.compile(
+        r"\b(?i:(?:the\s+)?day\s+before\s+yesterday|(?:the\s+)?day\s+after\s+tomorrow|yesterday|today"
+        r"|tomorrow|tonight|last\s+night|this\s+(?:morning|afternoon|evening)"
+        r"|(?:earlier|later)\s+this\s+(?:week|month|year)"
+        r"|(?:this\s+past|this\s+coming|this|last|next|coming|past)\s+(?:weekend|week|month|year)"
+        r"|(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:days?|weeks?|months?|years?)"
+        r"\s+(?:ago|earlier|later)|a\s+fortnight\s+ago)\b"
+    ),
+    re.compile(rf"\b{_F_PREP}\s+(?:the\s+)?(?P<m>{_F_YEAR}(?![\d%]|[-/.:]\d)|(?:1[6-9]|20)\d0s\b)"),
+    re.compile(
+        r"(?:\b(?i:at|by|from|until)\s+)?(?:\b(?i:around|about|approximately|roughly)\s+)?"
+        r"\b\d{1,2}(?:[:.]\d{2})?\s*(?i:a\.m\.|p\.m\.|am|pm)(?!\w)"
+        r"(?:\s+(?:GMT|UTC|BST|EST|EDT|CET|PST|PDT|ET|(?i:local\s+time))\b)?"
+    ),
+    re.compile(
+        r"(?:\b(?i:at|by|from|until)\s+)?(?:\b(?i:around|about|approximately|roughly)\s+)?"
+        r"\b\d{1,2}:\d{2}\b(?:\s+(?:GMT|UTC|BST|EST|EDT|CET|PST|PDT|ET|(?i:local\s+time))\b)?"
+    ),
+]
+
+
+def _match_span(m: re.Match[str]) -> tuple[int, int]:
+    # Patterns that need a preposition for context ("in May") report only the date part.
+    return m.span("m") if "m" in m.re.groupindex else m.span()
+
+
+def find_date_mentions(text: str) -> list[tuple[int, int]]:
+    """Character spans [start, end) of date mentions found in text (weekday forms incl. '(2)' suffix,
+    month-day, month-year, relative words like 'yesterday', 'next week', 'early January'). Used to
+    locate a model's mention in the article and to catch mentions the model missed.
+
+    Spans never overlap; where two forms overlap the longer wins ("this Friday (2)" over
+    "this Friday"). Prepositions are left out ("February 8", not "until February 8") except
+    before clock times, which keep "at around" as news copies it.
+
+    Example:
+        >>> t = "strikes carried out this Friday (2) until February 8"
+        >>> [t[s:e] for s, e in find_date_mentions(t)]
+        ['this Friday (2)', 'February 8']
+    """
+    spans = {_match_span(m) for pattern in _FIND_PATTERNS for m in pattern.finditer(text)}
+    chosen: list[tuple[int, int]] = []
+    for start, end in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):  # longest first
+        if all(end <= s or start >= e for s, e in chosen):
+            chosen.append((start, end))
+    return sorted(chosen)

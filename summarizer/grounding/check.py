@@ -1,0 +1,328 @@
+"""Checking a model's draft against the article: the step that makes a brief trustworthy.
+
+Deterministic repairs only — no model call happens here:
+
+* quotes are located (exact → normalised → bounded fuzzy) and snapped to the article's
+  exact words; a quote is *verified* only when it lies inside quotation marks;
+* a verified quote's actor must be its speaker in the article; a mismatch is re-attributed
+  to the real speaker when the attribution is unambiguous;
+* names and places not found in the article are dropped, with a warning;
+* date mentions are located and resolved against the publication date, and mentions the
+  model missed are added from the article.
+
+What cannot be repaired is returned as ``failures`` so the caller can make one targeted
+re-ask for just those items (see ``repair.py``), then give up on them with warnings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..dates import find_date_mentions, resolve_mention
+from ..schema import Actor, ActorDraft, BriefDraft, DateMention, DateMentionDraft, Place, Position, Span
+from .spans import find_all, find_quote, inside_quotation_marks, quoted_regions
+from .speakers import same_actor, speaker_of
+
+
+@dataclass(frozen=True)
+class QuoteFailure:
+    """A position whose quote could not be verified, and why (in words the model can act on)."""
+
+    index: int
+    actor: str
+    quote: str
+    reason: str
+
+
+@dataclass
+class Grounded:
+    who: list[Actor]
+    where: list[Place]
+    when: list[DateMention]
+    positions: list[Position]
+    warnings: list[str] = field(default_factory=list)
+    failures: list[QuoteFailure] = field(default_factory=list)
+    checked: int = 0  # quotes and names the model gave
+    verified: int = 0  # of those, found in the article as given (after snapping)
+
+    @property
+    def faithfulness(self) -> float | None:
+        return round(self.verified / self.checked, 3) if self.checked else None
+
+
+# Short forms a model writes for names an article spells out.
+_ALIASES = (("US", "United States"), ("U.S.", "United States"), ("UK", "United Kingdom"), ("UN", "United Nations"))
+
+
+def locate_name(article: str, name: str) -> list[Span]:
+    """Where a name, or a shorter form of it that the article uses, occurs."""
+    name = name.strip()
+    if not name:
+        return []
+    spans = find_all(article, name)
+    if spans:
+        return spans
+    bare = re.sub(r"^(the|a|an)\s+", "", name, flags=re.I)
+    if bare != name and (spans := find_all(article, bare)):
+        return spans
+    for short, full in _ALIASES:
+        if re.search(rf"\b{re.escape(short)}\b", bare) and (spans := find_all(article, bare.replace(short, full))):
+            return spans
+    words = bare.split()
+    if len(words) > 1 and len(words[-1]) > 3 and words[-1][:1].isupper():
+        return find_all(article, words[-1])  # a surname: "Kirby" for "John Kirby"
+    return []
+
+
+def _ground_actors(article: str, actors: list[ActorDraft], out: Grounded) -> None:
+    for draft in actors:
+        out.checked += 1
+        evidence = locate_name(article, draft.name)
+        if not evidence and draft.role:
+            evidence = find_all(article, draft.role)
+        if not evidence:
+            out.warnings.append(f"dropped {draft.name!r} from who: not found in the article")
+            continue
+        out.verified += 1
+        if any(same_actor(draft.name, kept.name) for kept in out.who):
+            continue
+        out.who.append(Actor(**draft.model_dump(), evidence=evidence))
+
+
+def _ground_places(article: str, places: list[str], out: Grounded) -> None:
+    for name in places:
+        out.checked += 1
+        evidence = locate_name(article, name)
+        if not evidence:
+            out.warnings.append(f"dropped {name!r} from where: not found in the article")
+            continue
+        out.verified += 1
+        if all(kept.name.casefold() != name.casefold() for kept in out.where):
+            out.where.append(Place(name=name, evidence=evidence))
+
+
+def _sentence_around(article: str, start: int, end: int, limit: int = 90) -> str:
+    left = max(article.rfind(".", 0, start), article.rfind("\n", 0, start)) + 1
+    right_stop = [i for i in (article.find(".", end), article.find("\n", end)) if i != -1]
+    right = min(right_stop) if right_stop else len(article)
+    sentence = " ".join(article[left:right].split())
+    return sentence if len(sentence) <= limit else sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _dated(mention: str, span: Span, event: str, published: date | None) -> DateMention:
+    resolved = resolve_mention(mention, published)
+    return DateMention(
+        mention=mention,
+        event=event,
+        evidence=[span],
+        date=resolved.start.isoformat() if resolved.start else None,
+        end=resolved.end.isoformat() if resolved.end and resolved.end != resolved.start else None,
+        resolved=resolved.resolved,
+        note=resolved.note,
+    )
+
+
+def _merge_same_dates(mentions: list[DateMention]) -> list[DateMention]:
+    """One entry per mention and date ("this Friday" three times is one date with three spans)."""
+    merged: dict[tuple[str, str | None, str | None], DateMention] = {}
+    for item in sorted(mentions, key=lambda d: d.evidence[0].start):
+        key = (" ".join(item.mention.casefold().split()), item.date, item.end)
+        if key in merged:
+            merged[key].evidence.extend(item.evidence)
+        else:
+            merged[key] = item
+    return list(merged.values())
+
+
+def _ground_dates(
+    article: str, drafts: list[DateMentionDraft], published: date | None, out: Grounded
+) -> None:
+    found = [Span(start=s, end=e) for s, e in find_date_mentions(article)]
+    taken: set[Span] = set()
+    dated: list[DateMention] = []
+    for draft in drafts:
+        spans = find_all(article, draft.mention)
+        if not spans:
+            out.warnings.append(f"dropped date {draft.mention!r}: those words are not in the article")
+            continue
+        span = next((s for s in spans if s not in taken), spans[0])
+        # Prefer the article's fuller mention that contains the model's ("this Friday (2)" over "Friday").
+        span = next((f for f in found if f.start <= span.start and span.end <= f.end), span)
+        if span in taken:
+            continue
+        taken.add(span)
+        dated.append(_dated(span.of(article), span, draft.event, published))
+    for span in found:
+        if span not in taken and not any(t.start < span.end and span.start < t.end for t in taken):
+            taken.add(span)
+            dated.append(_dated(span.of(article), span, _sentence_around(article, span.start, span.end), published))
+    out.when = _merge_same_dates(dated)
+    if published is None and any(not d.resolved for d in out.when):
+        out.warnings.append("no publication date given: dates without a year are left unresolved")
+
+
+def check_position(article: str, draft: Position, out: Grounded) -> tuple[Position, str | None]:
+    """Verify one position's quote and speaker; returns the checked copy and a failure reason, if any."""
+    position = draft.model_copy()
+    position.actor_evidence = locate_name(article, position.actor)
+    position.quote_verified, position.quote_span = False, None
+    if not position.quote or not position.quote.strip():
+        position.quote = None
+        return position, None
+    out.checked += 1
+    match = find_quote(article, position.quote)
+    if match.span is None:
+        return position, "these words are not in the article"
+    if not inside_quotation_marks(article, match.span):
+        return position, "these are the reporter's words, not words inside quotation marks"
+    snapped = match.span.of(article)
+    if match.status == "fuzzy":
+        out.warnings.append(f"quote of {position.actor} corrected to the article's exact words: “{_clip(snapped)}”")
+    position.quote, position.quote_span, position.quote_verified = snapped, match.span, True
+    speaker = speaker_of(article, match.span)
+    if speaker and not same_actor(speaker, position.actor):
+        out.warnings.append(f"quote “{_clip(snapped)}” re-attributed from {position.actor} to {speaker}")
+        position.actor = speaker
+        position.actor_evidence = locate_name(article, speaker)
+    out.verified += 1
+    return position, None
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _is_duplicate(position: Position, kept: list[Position]) -> bool:
+    return position.quote_span is not None and any(k.quote_span == position.quote_span for k in kept)
+
+
+def ground_positions(article: str, positions: list[Position], out: Grounded) -> None:
+    for draft in positions:
+        position, reason = check_position(article, draft, out)
+        if _is_duplicate(position, out.positions):
+            continue
+        if reason:
+            out.failures.append(QuoteFailure(len(out.positions), position.actor, position.quote or "", reason))
+        out.positions.append(position)
+
+
+def apply_repairs(article: str, out: Grounded, repairs: dict[int, str | None]) -> None:
+    """Re-check the failed positions with the quotes a targeted re-ask returned.
+
+    Faithfulness keeps describing the model's first answer: a repair does not change it.
+    """
+    scratch = Grounded(who=[], where=[], when=[], positions=[])
+    still_failing = []
+    for failure in out.failures:
+        new_quote = repairs.get(failure.index)
+        if not new_quote:
+            still_failing.append(failure)
+            continue
+        candidate = out.positions[failure.index].model_copy(update={"quote": new_quote})
+        position, reason = check_position(article, candidate, scratch)
+        others = [p for i, p in enumerate(out.positions) if i != failure.index]
+        if reason is None and not _is_duplicate(position, others):
+            out.positions[failure.index] = position
+            out.warnings.append(f"quote of {position.actor} repaired by a targeted re-ask: “{_clip(new_quote)}”")
+        else:
+            still_failing.append(failure)
+    out.warnings.extend(scratch.warnings)
+    out.failures = still_failing
+
+
+def _trimmed(article: str, start: int, end: int) -> Span:
+    while start < end and article[start].isspace():
+        start += 1
+    while end > start and article[end - 1].isspace():
+        end -= 1
+    return Span(start=start, end=end)
+
+
+def attach_article_quotes(article: str, out: Grounded, min_similarity: float = 45.0) -> None:
+    """Give quote-less positions the article's own quoted words by the same speaker.
+
+    Small models often report a position but leave ``quote`` empty even when the article
+    quotes that speaker. The article's quoted passages and their speakers are known without
+    a model, so the best match (by similarity to the stance) is attached: verbatim by
+    construction and speaker-checked, at no cost in calls or tokens.
+    """
+    from rapidfuzz import fuzz
+
+    used = {p.quote_span for p in out.positions if p.quote_span is not None}
+    passages = [_trimmed(article, a + 1, b) for a, b in quoted_regions(article) if b - a > 3]
+    for position in out.positions:
+        if position.quote:
+            continue
+        candidates = [
+            span
+            for span in passages
+            if span not in used and (speaker := speaker_of(article, span)) and same_actor(speaker, position.actor)
+        ]
+        if not candidates:
+            continue
+        stance = position.stance.casefold()
+        score, best = max(((fuzz.partial_ratio(s.of(article).casefold(), stance), s) for s in candidates),
+                          key=lambda pair: pair[0])
+        if score < min_similarity and len(candidates) > 1:
+            continue
+        position.quote, position.quote_span, position.quote_verified = best.of(article), best, True
+        used.add(best)
+        out.warnings.append(f"quote of {position.actor} taken from the article: “{_clip(best.of(article))}”")
+
+
+def add_missed_quotes(article: str, out: Grounded, min_chars: int = 12) -> None:
+    """Add a position for each quoted passage of the article that no position covers.
+
+    Small models report two or three positions and skip the rest. A quoted passage whose
+    speaker the attribution names is a stated position by definition; its stance is the
+    article's own sentence around it, so nothing is invented.
+    """
+    used = [p.quote_span for p in out.positions if p.quote_span is not None]
+    for a, b in quoted_regions(article):
+        span = _trimmed(article, a + 1, b)
+        if span.end - span.start < min_chars or any(u.start < span.end and span.start < u.end for u in used):
+            continue
+        speaker = speaker_of(article, span)
+        if not speaker:
+            continue
+        speaker = next((a.name for a in out.who if same_actor(a.name, speaker)), speaker)
+        stance = _sentence_around(article, span.start, span.end, limit=220)
+        out.positions.append(
+            Position(
+                actor=speaker,
+                stance=stance,
+                quote=span.of(article),
+                quote_span=span,
+                quote_verified=True,
+                actor_evidence=locate_name(article, speaker),
+            )
+        )
+        used.append(span)
+        out.warnings.append(f"position of {speaker} added from the article's quotes: “{_clip(span.of(article))}”")
+
+
+def give_up_on_failures(out: Grounded) -> None:
+    """Unverified quotes become paraphrases: the stance stays, the quotation marks go."""
+    for failure in out.failures:
+        position = out.positions[failure.index]
+        if position.quote and not position.quote_verified:
+            out.warnings.append(
+                f"quote attributed to {position.actor} removed ({failure.reason}); "
+                f"kept as paraphrase: “{_clip(position.quote)}”"
+            )
+            position.quote = None
+    out.failures = []
+
+
+def ground(draft: BriefDraft, article: str, published: date | None) -> Grounded:
+    """Check every quote, name, place and date of ``draft`` against ``article``."""
+    out = Grounded(who=[], where=[], when=[], positions=[])
+    _ground_actors(article, draft.who, out)
+    _ground_places(article, draft.where, out)
+    _ground_dates(article, draft.when, published, out)
+    ground_positions(article, [Position(**p.model_dump()) for p in draft.positions], out)
+    attach_article_quotes(article, out)
+    add_missed_quotes(article, out)
+    return out

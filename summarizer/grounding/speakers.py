@@ -1,0 +1,568 @@
+"""Who said it: attributing a quoted passage to a named speaker, with plain heuristics.
+
+No parser or tagger: sentences are split with a regex that never cuts inside a
+quotation, quoted passages are masked out, and the attribution is read off the
+words around the quote ('X said', 'said X', 'according to X', 'X, a spokesman for Y,
+said', 'X reaffirmed ..., saying “...”'). Pronouns and titles are resolved to the
+most recent compatible named subject; a quote with no attribution of its own
+inherits the speaker of the sentence before it.
+
+Measured by bench/speaker_accuracy.py on polnear-dev (777 direct quotes in 94
+annotated articles; some articles appear twice, annotated by two people):
+
+* gold source named (551): coverage 0.77, accuracy 0.84 (correct / names returned);
+* gold source a pronoun (175; scored against the nearest named source annotated
+  before it, a proxy for the antecedent): coverage 0.76, accuracy 0.62;
+* both together: coverage 0.76, accuracy 0.79, correct over all quotes 0.60;
+* unnamed sources ('a source', 'protesters'): ``None`` for 0.57 of them.
+
+Typical misses: speakers introduced only by a long descriptive phrase, quotes in
+long multi-paragraph passages, and pronouns whose antecedent is not the previous
+subject. Treat the answer as a check ("is this plausibly the speaker?"), not truth.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from summarizer.grounding.spans import quoted_regions
+from summarizer.schema import Span
+
+__all__ = ["same_actor", "speaker_of"]
+
+_VERBS = (
+    "said|says|say|told|tells|added|adds|stated|states|noted|notes|warned|warns|wrote|writes|tweeted|"
+    "tweets|posted|asked|asks|explained|explains|insisted|insists|argued|argues|claimed|claims|declared|"
+    "declares|announced|announces|continued|continues|replied|replies|responded|responds|recalled|"
+    "acknowledged|acknowledges|admitted|admits|suggested|suggests|condemned|condemns|reaffirmed|"
+    "reiterated|stressed|emphasi[sz]ed|contended|asserted|maintained|predicted|promised|vowed|urged|"
+    "demanded|complained|joked|quipped|conceded|confirmed|denied|remarked|observed|pointed out|"
+    "made it clear|made clear|called|calls|described|describes|shouted|yelled|exclaimed|boasted|"
+    "countered|concluded|cautioned|charged|alleged|agreed|testified|texted|went on|reported|reports|"
+    "writes|wrote|thinks|thought|believes|believed|mused|recounted|lamented|blasted|slammed|"
+    "criticized|criticised|accused|praised|tweeted out|told reporters|will say|would say|has said|"
+    "have said|had said|is quoted as saying|was quoted as saying"
+)
+_PARTICIPLES = (
+    "saying|stating|adding|noting|warning|writing|explaining|insisting|arguing|claiming|calling|"
+    "describing|declaring|telling|asking|suggesting|stressing|acknowledging|indicating|declaring|"
+    "tweeting|posting|urging|promising|predicting|recalling|charging|accusing|concluding"
+)
+_CUE = re.compile(rf"\b(?:(?P<part>{_PARTICIPLES})|(?P<verb>{_VERBS})|(?P<acc>according to))\b", re.I)
+_AFTER_INVERTED = re.compile(rf"^[\s,;:—–-]*(?:{_VERBS})\s+(?P<np>[^,;:#(]{{1,80}})")
+_AFTER_SUBJECT = re.compile(rf"^[\s,;:—–-]*(?P<np>[^#,.;:!?]{{1,80}}?)(?:,[^,#]{{1,120}},)?\s+(?:{_VERBS})\b")
+_ACCORDING = re.compile(r"\baccording to\s+(?P<np>[^#,.;:!?]{1,120})", re.I)
+
+# Word lists, kept compact.
+# fmt: off
+_PRONOUNS = {"he", "she", "they", "it", "we", "i", "him", "her", "who", "which", "you"}
+_DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "this", "that", "these", "those", "our"}
+_START_WORDS = {
+    "the", "then", "but", "and", "however", "earlier", "later", "in", "on", "at", "when", "while",
+    "after", "before", "also", "still", "yet", "so", "meanwhile", "this", "that", "it", "a", "an",
+    "instead", "now", "today", "yesterday", "last", "for", "as", "if", "although", "though", "because",
+    "since", "during", "with", "without", "by", "from", "of", "to", "or", "nor", "here", "there",
+    "what", "why", "how", "where", "speaking", "asked", "separately", "similarly",
+}
+_PERSON_TITLES = {
+    "spokesman", "spokeswoman", "spokesperson", "president", "senator", "governor", "minister",
+    "secretary", "mayor", "chairman", "chairwoman", "chair", "businessman", "businesswoman", "candidate",
+    "nominee", "leader", "official", "ambassador", "general", "director", "congressman", "congresswoman",
+    "representative", "lawmaker", "speaker", "chief", "commander", "prosecutor", "judge", "attorney",
+    "pastor", "reverend", "activist", "actor", "actress", "singer", "author", "professor", "analyst",
+    "host", "anchor", "reporter", "executive", "founder", "adviser", "advisor", "aide", "sheriff",
+    "premier", "king", "queen", "prince", "pope", "billionaire", "mogul", "star", "rapper", "man",
+    "woman", "diplomat", "envoy", "manager", "strategist", "pollster", "surrogate", "head",
+}
+_HONORIFICS = {
+    "mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "lt", "gen", "col", "sgt", "capt", "maj",
+    "adm", "rev", "hon", "prof", "president", "senator", "governor", "secretary", "minister", "speaker",
+    "chairman", "spokesman", "spokeswoman", "retired", "former", "vice", "prime", "house", "state",
+    "sir", "dame", "lord", "lady", "judge", "justice", "mayor", "ambassador", "general", "attorney",
+    "candidate", "nominee", "rival", "democratic", "republican", "libertarian", "presidential",
+}
+_ORG_WORDS = {
+    "department", "council", "ministry", "government", "party", "house", "times", "post", "news",
+    "committee", "association", "union", "university", "agency", "inc", "corp", "group", "office",
+    "court", "congress", "senate", "states", "army", "military", "forces", "guard", "campaign",
+    "foundation", "institute", "center", "centre", "network", "press", "journal", "commission",
+    "board", "bureau", "service", "administration", "politifact", "reuters", "cnn", "fox", "hamas",
+    "nations", "kingdom", "republic", "police", "fbi", "cia", "nato", "pentagon", "white", "street",
+    "company", "bank", "fund", "organization", "organisation", "church", "school", "club", "team",
+    "magazine", "tribune", "herald", "gazette", "daily", "review", "hedge", "poll", "media",
+}
+_FEMALE = {
+    "hillary", "melania", "ivanka", "elizabeth", "nancy", "kellyanne", "loretta", "sarah", "jill",
+    "michelle", "mary", "susan", "karen", "linda", "patricia", "jennifer", "barbara", "margaret",
+    "lisa", "donna", "maria", "anna", "ann", "anne", "laura", "emily", "hope", "huma", "chelsea",
+    "condoleezza", "madeleine", "samantha", "kamala", "tulsi", "nikki", "carly", "debbie", "dianne",
+    "kirsten", "amy", "jane", "joan", "julia", "kate", "katie", "megyn", "rachel", "sharon", "theresa",
+    "angela", "marine", "ava", "oprah", "beyonce", "melanie", "quina", "janet", "jessica", "betsy",
+    "ruth", "sonia", "elena", "claire", "heidi", "lindsey", "tammy", "abigail", "rosie", "ivana",
+    "omarosa", "alicia", "valerie", "stephanie", "christine", "catherine", "helen", "emma",
+    "olivia", "sophia", "victoria", "diane", "deborah", "cynthia", "kathleen", "carol", "martha",
+}
+_MALE_TITLES = {"mr", "sir", "lord", "king", "prince", "businessman", "spokesman", "congressman", "chairman"}
+_FEMALE_TITLES = {"mrs", "ms", "miss", "dame", "lady", "queen", "princess", "businesswoman", "spokeswoman",
+                  "congresswoman", "chairwoman"}
+
+# fmt: on
+
+_ABBREV = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Lt|Gen|Col|Sgt|Capt|Maj|Adm|Rev|St|Jr|Sr|Prof|Hon|No|Vol|vs|etc|"
+    r"Inc|Corp|Co|Ltd|Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec|Ariz|Calif|Fla|Ill|Mass|Mich|Minn|Wis|"
+    r"Tenn|Va|Pa|Ky|Ga|Ala|Tex|Okla|Ore|Wash|Conn|Md|Mo|Nev|Colo)|\b[A-Z]|\b(?:[A-Za-z]\.)+[A-Za-z])\.$"
+)
+_BOUNDARY = re.compile(r"[.!?]+[”\"’')\]]*(?=\s+[“\"‘'(\[]?[A-Z0-9])|[.!?]+[”\"’')\]]*\s*$")
+_NAME_TOKEN = re.compile(
+    r"^(?:[A-Z][\w’'\-]*|[A-Z][a-z]{0,3}\.|(?:[A-Z]\.)+|(?:de|da|del|van|von|bin|al|le|la|di|du|der|den|ter|y))$"
+)
+
+
+@dataclass(frozen=True)
+class _Unit:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class _NP:
+    text: str
+    kind: str  # "name", "pronoun", "title", "phrase", "other"
+
+
+# --- sentences ---------------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def _units(text: str) -> tuple[_Unit, ...]:
+    """Sentence-like units: never split inside a quoted passage or after an abbreviation."""
+    regions = quoted_regions(text)
+    units: list[_Unit] = []
+    offset = 0
+    for para in text.split("\n"):
+        start = 0
+        for m in _BOUNDARY.finditer(para):
+            cut = m.end()
+            head = para[start : m.start() + 1]
+            if _ABBREV.search(head) and m.group().startswith(".") and len(m.group().strip()) == 1:
+                continue
+            absolute = offset + cut
+            if any(a < absolute - 1 < b for a, b in regions):
+                continue
+            if para[start:cut].strip():
+                units.append(_Unit(offset + start, absolute))
+            start = cut
+        if para[start:].strip():
+            units.append(_Unit(offset + start, offset + len(para)))
+        offset += len(para) + 1
+    return tuple(units)
+
+
+def _mask(text: str, unit: _Unit, extra: tuple[int, int] | None = None) -> str:
+    """The unit's text with every quoted passage (marks included) replaced by '#'."""
+    chars = list(text[unit.start : unit.end])
+    spans = [(a, b + 1) for a, b in quoted_regions(text) if a < unit.end and b >= unit.start]
+    if extra is not None:
+        spans.append(extra)
+    for a, b in spans:
+        for i in range(max(a, unit.start), min(b, unit.end)):
+            chars[i - unit.start] = "#"
+    return "".join(chars)
+
+
+# --- noun phrases ------------------------------------------------------------------
+
+
+def _tokens(s: str) -> list[str]:
+    return s.split()
+
+
+def _is_name_token(tok: str) -> bool:
+    return bool(_NAME_TOKEN.match(tok)) and tok.lower().strip(".") not in ("i",)
+
+
+def _tail_np(segment: str) -> _NP | None:
+    """The noun phrase at the end of ``segment`` (the words right before a verb)."""
+    toks = _tokens(segment.strip(" #,;:—–-"))
+    if not toks:
+        return None
+    last = toks[-1].lower().strip(".,")
+    if last in _PRONOUNS:
+        return _NP(last, "pronoun")
+    if _is_name_token(toks[-1]) and toks[-1][0].isupper():
+        i = len(toks) - 1
+        while i > 0 and _is_name_token(toks[i - 1]) and not toks[i - 1].endswith((",", ";")):
+            i -= 1
+        run = toks[i:]
+        while run and run[0].lower().strip(".,") in _START_WORDS:
+            run = run[1:]
+        if not run:
+            return None
+        return _NP(" ".join(run), "name")
+    # A lower-case head: "the Iraqi military", "the spokesman", "a source".
+    for j in range(len(toks) - 1, max(-1, len(toks) - 8), -1):
+        if toks[j].lower() in _DETERMINERS:
+            words = toks[j:]
+            phrase = " ".join(words)
+            head = words[-1].lower().strip(".,")
+            if head in _PERSON_TITLES:
+                return _NP(phrase, "title")
+            if any(w[0].isupper() for w in words[1:]):
+                return _NP(phrase, "phrase")
+            return _NP(phrase, "other")
+    return _NP(toks[-1], "other")
+
+
+def _subject_before(masked: str, end: int) -> _NP | None:
+    """The subject of a verb starting at ``end``: the phrase just before, appositive skipped."""
+    left = masked[:end].rstrip()
+    left = re.sub(r"\s*\([^()]{0,40}\)\s*$", "", left)
+    if left.endswith(","):
+        body = left[:-1]
+        k = body.rfind(",")
+        if k >= 0 and len(body) - k <= 140:
+            appos = body[k + 1 :].strip()
+            first = appos.split()[0] if appos.split() else ""
+            if first and (
+                first[0].islower()
+                or first[0].isdigit()
+                or first in ("A", "An", "The", "R", "D")
+                or re.match(r"^[RDI]-", appos)
+            ):
+                left = body[:k]
+            elif appos and all(_is_name_token(t) for t in appos.split()) and len(appos.split()) <= 5:
+                return _NP(appos, "name")
+            else:
+                left = body[:k]
+        else:
+            left = body
+    if re.search(r",\s*(?:who|which)$", left):
+        left = re.sub(r",\s*(?:who|which)$", "", left)
+    cut = max(left.rfind(c) for c in ",;:#(—–")
+    segment = left[cut + 1 :] if cut >= 0 else left
+    if re.search(r"\b(?:that|and|but|as|because|when|while|if)\s*$", segment):
+        return None
+    return _tail_np(segment)
+
+
+def _np_after(s: str) -> _NP | None:
+    toks = _tokens(s.strip(" ,"))
+    if len(toks) > 1 and toks[0].lower() in ("the", "a", "an") and toks[1][0].isupper():
+        toks = toks[1:]
+    run: list[str] = []
+    for t in toks[:8]:
+        if _is_name_token(t.rstrip(",.")) and t[0].isupper():
+            run.append(t.rstrip(",."))
+            if t.endswith((",", ".")) and not re.match(r"^[A-Z][a-z]{0,3}\.$", t):
+                break
+        elif run:
+            break
+        elif t.lower() in _DETERMINERS or t.lower() in _PRONOUNS:
+            return (
+                _tail_np(" ".join(toks[: toks.index(t) + 3]))
+                if t.lower() in _DETERMINERS
+                else _NP(t.lower(), "pronoun")
+            )
+        else:
+            break
+    while run and run[0].lower() in _START_WORDS:
+        run = run[1:]
+    return _NP(" ".join(run), "name") if run else None
+
+
+# --- attribution in one unit -------------------------------------------------------
+
+
+def _main_subject(masked: str) -> _NP | None:
+    for m in _CUE.finditer(masked):
+        if m.group("verb"):
+            return _subject_before(masked, m.start())
+    return None
+
+
+def _attribution(masked: str, q0: int, q1: int) -> tuple[_NP, int] | None:
+    """The phrase the unit credits the quote at masked[q0:q1] to, and where it sits."""
+    after = masked[q1:]
+    nxt = after.find("#")
+    after_clause = after if nxt < 0 else after[:nxt]
+    m = _AFTER_INVERTED.match(after_clause)
+    if m:
+        np = _np_after(m.group("np"))
+        if np is not None:
+            return np, q1 + m.start("np")
+    m = _AFTER_SUBJECT.match(after_clause)
+    if m:
+        np = _tail_np(m.group("np"))
+        if np is not None and np.kind != "other":
+            return np, q1 + m.start("np")
+    m = _ACCORDING.search(masked)
+    if m:
+        np = _np_after(m.group("np"))
+        if np is not None:
+            return np, m.start("np")
+    before = masked[:q0]
+    colon = re.search(r"([^#.;:!?]{1,80}):\s*#*\s*$", before)
+    if colon and not _CUE.search(colon.group(1)):
+        np = _tail_np(colon.group(1))
+        if np is not None and np.kind in ("name", "pronoun", "title"):
+            return np, colon.start(1)
+    cues = [c for c in _CUE.finditer(before) if not c.group("acc")]
+    for cue in reversed(cues):
+        pre = before[: cue.start()].rstrip()
+        coordinated = re.search(r"(?:,|\band)$", pre) is not None and cue.group("verb") is not None
+        if cue.group("part") or (coordinated and re.search(r"\band$", pre)):
+            np = _main_subject(masked)
+            if np is not None:
+                return np, 0
+            continue
+        np = _subject_before(masked, cue.start())
+        if np is not None:
+            return np, cue.start()
+        inverted = _np_after(before[cue.end() :])
+        if inverted is not None and inverted.kind == "name":
+            return inverted, cue.end()
+    # "“…,” Trump said" split from the quote by another short quote, or a cue after it.
+    later = [c for c in _CUE.finditer(after_clause) if c.group("verb")]
+    if later and later[0].start() < 60:
+        np = _subject_before(masked, q1 + later[0].start())
+        if np is not None and np.kind != "other":
+            return np, q1 + later[0].start()
+    return None
+
+
+# --- resolution --------------------------------------------------------------------
+
+
+def _strip_possessive(name: str) -> str:
+    return re.sub(r"[’']s?$", "", name.strip(" ,.;:"))
+
+
+@lru_cache(maxsize=64)
+def _name_runs(text: str) -> tuple[tuple[int, str], ...]:
+    """(position, name) of every multi-word capitalised run, as candidates for full names."""
+    out = []
+    token = r"(?:[A-Z][\w’'\-]*|[A-Z][a-z]{0,3}\.|(?:[A-Z]\.)+)"
+    for m in re.finditer(rf"{token}(?:[ \u00a0]+(?:(?:de|da|van|von|bin|al|del)[ \u00a0]+)?{token})+", text):
+        toks = m.group().split()
+        while toks and toks[0].lower().strip(".") in _START_WORDS:
+            toks = toks[1:]
+        if 2 <= len(toks) <= 5:  # longer runs are title-case headlines, not names
+            out.append((m.start(), _strip_possessive(" ".join(toks))))
+    return tuple(out)
+
+
+def _full_name(text: str, name: str, pos: int) -> str:
+    """The longest form of ``name`` in the article, preferring the nearest one before ``pos``."""
+    name = _strip_possessive(name)
+    key = _key_tokens(name)
+    if not key:
+        return name
+    best: tuple[int, int, str] | None = None
+    for at, run in _name_runs(text):
+        toks = _key_tokens(run)
+        if len(toks) > len(key) and toks[-len(key) :] == key:
+            rank = (0 if at <= pos else 1, abs(pos - at))
+            if best is None or rank < best[:2]:
+                best = (*rank, run)
+    return best[2] if best else name
+
+
+def _person_like(text: str, name: str) -> bool:
+    toks = _key_tokens(name)
+    if not toks or any(t in _ORG_WORDS for t in toks):
+        return False
+    if len(toks) >= 2:
+        return True
+    return any(_key_tokens(run)[-1:] == toks and len(_key_tokens(run)) >= 2 for _, run in _name_runs(text))
+
+
+def _gender(name: str) -> str | None:
+    words = [w.lower().strip(".,") for w in name.split()]
+    if any(w in _FEMALE_TITLES for w in words):
+        return "f"
+    if any(w in _MALE_TITLES for w in words):
+        return "m"
+    firsts = [w for w in words if w not in _HONORIFICS]
+    if len(firsts) >= 2:
+        return "f" if firsts[0] in _FEMALE else "m"
+    return None
+
+
+def _resolve_np(text: str, np: _NP, pos: int, units: tuple[_Unit, ...], idx: int) -> str | None:
+    if np.kind == "name":
+        return _full_name(text, np.text, pos)
+    if np.kind == "phrase":
+        return re.sub(r"^(?:the|a|an)\s+", "", np.text, flags=re.I)
+    if np.kind == "pronoun":
+        if np.text in ("he", "him", "she", "her"):
+            return _antecedent(text, pos, units, idx, "f" if np.text in ("she", "her") else "m")
+        if np.text in ("they", "it"):
+            return _antecedent(text, pos, units, idx, None, people=False)
+        return None
+    if np.kind == "title":
+        head = np.text.split()[-1].lower()
+        before = text[max(0, pos - 3000) : pos]
+        titled = None
+        for m in re.finditer(rf"\b{re.escape(head)}[ \u00a0]+((?:[A-Z][\w’'\-]*[ \u00a0]?){{1,4}})", before):
+            titled = m.group(1)
+        if titled:
+            return _full_name(text, titled.strip(), pos)
+        return _antecedent(text, pos, units, idx, None)
+    return None
+
+
+def _antecedent(
+    text: str, pos: int, units: tuple[_Unit, ...], idx: int, gender: str | None, people: bool = True
+) -> str | None:
+    """The most recent named subject or speaker before ``pos`` that fits."""
+    for j in range(idx, max(-1, idx - 6), -1):
+        unit = units[j]
+        masked = _mask(text, unit)
+        limit = pos - unit.start if j == idx else len(masked)
+        candidates: list[tuple[int, str]] = []
+        for cue in _CUE.finditer(masked[:limit]):
+            if cue.group("verb"):
+                np = _subject_before(masked, cue.start())
+                if np is not None and np.kind == "name":
+                    candidates.append((cue.start(), np.text))
+        first = _tail_np(re.split(r"[,;:#]|\s(?=[a-z]+(?:ed|s)\b)", masked[:limit].strip())[0])
+        if people and first is not None and first.kind == "name":
+            candidates.append((0, first.text))
+        if people and not candidates:
+            for at, run in _name_runs(text[unit.start : unit.start + limit]):
+                candidates.append((at, run))
+        for at, name in sorted(candidates):
+            full = _full_name(text, name, unit.start + at)
+            if people and not _person_like(text, full):
+                continue
+            if not people and _person_like(text, full):
+                continue
+            g = _gender(full)
+            if gender is not None and g is not None and g != gender:
+                continue
+            return full
+    return None
+
+
+def _unit_index(units: tuple[_Unit, ...], pos: int) -> int:
+    for i, u in enumerate(units):
+        if u.start <= pos < u.end:
+            return i
+    return max(0, len(units) - 1)
+
+
+def _speaker_in_unit(text: str, units: tuple[_Unit, ...], idx: int, region: tuple[int, int]) -> str | None:
+    unit = units[idx]
+    q0, q1 = max(region[0], unit.start) - unit.start, min(region[1], unit.end) - unit.start
+    masked = _mask(text, unit, region)
+    found = _attribution(masked, q0, q1)
+    if found is None:
+        return None
+    np, at = found
+    return _resolve_np(text, np, unit.start + at, units, idx)
+
+
+def speaker_of(text: str, span: Span) -> str | None:
+    """The named speaker the article credits with the quoted words at ``span``.
+
+    Looks for the attribution in the quote's own sentence ('X said', 'said X',
+    'according to X', 'X, a spokesman for Y, said', 'X reaffirmed ..., saying'), then
+    lets a quote with none inherit the speaker of the sentence before it. Pronouns
+    ('he said') and titles ('the spokesman said') resolve to the most recent named
+    subject; a surname expands to the fullest form the article gives. ``None`` when
+    unclear or when the source is unnamed ('a source said').
+
+    >>> t = 'National Security Council spokesman John Kirby spoke. Kirby said: “We will respond.”'
+    >>> speaker_of(t, Span(start=67, end=82))
+    'John Kirby'
+    """
+    units = _units(text)
+    if not units or span.end <= span.start:
+        return None
+    region = (span.start, span.end)
+    for a, b in quoted_regions(text):
+        if a <= span.start and span.end <= b + 1:
+            region = (a, b + 1)
+            break
+    idx = _unit_index(units, region[0])
+    for hop in range(4):
+        j = idx - hop
+        if j < 0:
+            break
+        if hop == 0:
+            name = _speaker_in_unit(text, units, j, region)
+        else:
+            unit = units[j]
+            quotes = [(a, b + 1) for a, b in quoted_regions(text) if unit.start <= a < unit.end]
+            if not quotes and not any(c.group("verb") for c in _CUE.finditer(_mask(text, unit))):
+                return None
+            name = None
+            for q in reversed(quotes or [(unit.end, unit.end)]):
+                name = _speaker_in_unit(text, units, j, q)
+                if name:
+                    break
+            if name is None and not quotes:
+                masked = _mask(text, unit)
+                np = _main_subject(masked)
+                if np is not None:
+                    name = _resolve_np(text, np, unit.start, units, j)
+        if name:
+            return name
+        if hop == 0 and not _continues(text, units, idx):
+            return None
+    return None
+
+
+def _continues(text: str, units: tuple[_Unit, ...], idx: int) -> bool:
+    """Whether the unit may carry on the previous unit's speaker (no cue of its own)."""
+    masked = _mask(text, units[idx])
+    return not any(c.group("verb") or c.group("part") for c in _CUE.finditer(masked))
+
+
+# --- identity ----------------------------------------------------------------------
+
+_ALIASES = [
+    (re.compile(r"\b(?:the )?united states(?: of america)?\b"), "us"),
+    (re.compile(r"\b(?:u\.s\.a?\.?|usa|america)(?=\s|$)"), "us"),
+    (re.compile(r"\bunited kingdom\b|\bu\.k\.?(?=\s|$)|\bbritain\b|\bgreat britain\b"), "uk"),
+]
+
+
+def _key_tokens(name: str) -> list[str]:
+    s = name.casefold()
+    s = re.sub(r"\([^)]*\)", " ", s)
+    s = s.split(",")[0]
+    for pattern, repl in _ALIASES:
+        s = pattern.sub(repl, s)
+    s = re.sub(r"[’']s\b", "", s)
+    toks = [t.strip(".’'\"“”-") for t in s.split()]
+    toks = [t for t in toks if t]
+    while toks and (toks[0] in _DETERMINERS or toks[0] in _HONORIFICS):
+        toks = toks[1:]
+    return toks
+
+
+def same_actor(a: str, b: str) -> bool:
+    """Loose identity of two actor names.
+
+    Case, leading articles, honorifics and titles, possessives and trailing
+    appositives are ignored, and the shorter name must be the end of the longer one:
+    'Kirby' ~ 'John Kirby' ~ 'National Security Council spokesman John Kirby',
+    'Biden' ~ 'President Joe Biden', 'Iraqi military' ~ 'the Iraqi military'.
+    'US', 'U.S.', 'USA', 'America' and 'United States' are one name, but a body of a
+    country is not the country ('US government' is not 'US'), nor is a demonym
+    ('the American') — kept conservative on purpose.
+
+    >>> same_actor("Kirby", "National Security Council spokesman John Kirby")
+    True
+    >>> same_actor("Hillary Clinton", "Bill Clinton")
+    False
+    """
+    ta, tb = _key_tokens(a), _key_tokens(b)
+    if not ta or not tb:
+        return False
+    short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    return long_[-len(short) :] == short

@@ -1,0 +1,1 @@
+"""Talking to language models: endpoints, the embedded model, retries and modes."""

@@ -1,0 +1,216 @@
+"""One structured question to a model: instructor parses and validates, we count and retry.
+
+Three loops, each with its own bound, never mixed:
+
+* transport retries (``retry.py``) around each HTTP call: timeouts, 429, 5xx;
+* validation re-asks inside instructor (``max_retries``) when the answer does not parse;
+* mode fallback: when an endpoint rejects a structured-output mode, try the next one.
+
+Every call's tokens are recorded, failed attempts included, in a ``Ledger``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from ..errors import EndpointRejected, ModelError
+from .retry import async_transport_retrying, is_mode_rejection, status_of, transport_retrying
+from .transport import Transport
+
+T = TypeVar("T", bound=BaseModel)
+
+# Cheapest first. TOOLS costs ~1,150 prompt tokens on the sample with llama.cpp; JSON puts
+# ~2,200 tokens of schema text in the prompt; llama.cpp's server rejects JSON_SCHEMA.
+FALLBACK_ORDER: tuple[str, ...] = ("tools", "json", "md_json")
+
+
+def instructor_mode(name: str) -> Any:
+    import instructor
+
+    return {
+        "tools": instructor.Mode.TOOLS,
+        "json": instructor.Mode.JSON,
+        "md_json": instructor.Mode.MD_JSON,
+        "json_schema": instructor.Mode.JSON_SCHEMA,
+    }[name]
+
+
+@dataclass
+class CallRecord:
+    mode: str
+    prompt_tokens: int
+    completion_tokens: int
+    seconds: float
+
+
+@dataclass
+class Ledger:
+    """Every model call of one brief, so cost is visible, failed attempts included."""
+
+    calls: list[CallRecord] = field(default_factory=list)
+    attempts: int = 0  # HTTP tries, transport retries included
+
+    @property
+    def prompt_tokens(self) -> int:
+        return sum(c.prompt_tokens for c in self.calls)
+
+    @property
+    def completion_tokens(self) -> int:
+        return sum(c.completion_tokens for c in self.calls)
+
+    def record(self, mode: str, completion: Any, seconds: float) -> None:
+        usage = getattr(completion, "usage", None)
+        self.calls.append(
+            CallRecord(
+                mode=mode,
+                prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
+                completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
+                seconds=seconds,
+            )
+        )
+
+
+@dataclass
+class Asker:
+    """Asks a transport for a validated ``response_model``, choosing and remembering a mode."""
+
+    transport: Transport
+    mode: str = "auto"
+    max_retries: int = 1
+    transport_attempts: int = 4
+    deadline: float = 900.0
+    temperature: float = 0.0
+    sleep: Callable[[float], Any] | None = None  # injectable for tests
+    chosen_mode: str | None = None
+
+    def _modes(self) -> tuple[str, ...]:
+        if self.mode != "auto":
+            return (self.mode,)
+        if self.chosen_mode:
+            return (self.chosen_mode,)
+        return FALLBACK_ORDER
+
+    def ask(self, messages: list[dict[str, str]], response_model: type[T], ledger: Ledger) -> T:
+        last: BaseException | None = None
+        for mode in self._modes():
+            create = self._patched(self._counted_create(mode, ledger), mode)
+            try:
+                result = create(**self._request(messages, response_model))
+            except Exception as exc:  # noqa: BLE001 - sorted into typed errors by _fall_back_or_raise
+                last = self._fall_back_or_raise(exc)
+                continue
+            self.chosen_mode = mode
+            return result
+        raise self._as_model_error(last or ModelError("no structured-output mode worked"))
+
+    async def aask(self, messages: list[dict[str, str]], response_model: type[T], ledger: Ledger) -> T:
+        last: BaseException | None = None
+        for mode in self._modes():
+            acreate = self._patched(self._counted_acreate(mode, ledger), mode)
+            try:
+                result = await acreate(**self._request(messages, response_model))
+            except Exception as exc:  # noqa: BLE001
+                last = self._fall_back_or_raise(exc)
+                continue
+            self.chosen_mode = mode
+            return result
+        raise self._as_model_error(last or ModelError("no structured-output mode worked"))
+
+    @staticmethod
+    def _patched(create: Callable[..., Any], mode: str) -> Callable[..., Any]:
+        import instructor
+
+        return instructor.patch(create=create, mode=instructor_mode(mode))
+
+    def _request(self, messages: list[dict[str, str]], response_model: type[BaseModel]) -> dict[str, Any]:
+        return {
+            "model": self.transport.model,
+            "messages": messages,
+            "response_model": response_model,
+            "max_retries": self.max_retries,
+            "temperature": self.temperature,
+        }
+
+    def _fall_back_or_raise(self, exc: Exception) -> BaseException:
+        """Return the cause when the next mode should be tried; raise a typed error otherwise."""
+        cause = _unwrap(exc)
+        if is_mode_rejection(cause) and self.mode == "auto":
+            return cause
+        raise self._as_model_error(cause) from None
+
+    def _counted_create(self, mode: str, ledger: Ledger) -> Callable[..., Any]:
+        def create(**kwargs: Any) -> Any:
+            for attempt in transport_retrying(self.transport_attempts, self.deadline, self.sleep):
+                with attempt:
+                    ledger.attempts += 1
+                    started = time.perf_counter()
+                    completion = self.transport.create(**kwargs)
+                    ledger.record(mode, completion, time.perf_counter() - started)
+                    return completion
+            raise AssertionError("unreachable: tenacity reraises")
+
+        return create
+
+    def _counted_acreate(self, mode: str, ledger: Ledger) -> Callable[..., Any]:
+        async def acreate(**kwargs: Any) -> Any:
+            async for attempt in async_transport_retrying(self.transport_attempts, self.deadline, self.sleep):
+                with attempt:
+                    ledger.attempts += 1
+                    started = time.perf_counter()
+                    completion = await self.transport.acreate(**kwargs)
+                    ledger.record(mode, completion, time.perf_counter() - started)
+                    return completion
+            raise AssertionError("unreachable: tenacity reraises")
+
+        return acreate
+
+    def _as_model_error(self, exc: BaseException) -> ModelError:
+        """A message that names the endpoint (host only) and never a key."""
+        if isinstance(exc, ModelError):
+            return exc
+        where = self.transport.label
+        status = status_of(exc)
+        if status in {401, 403}:
+            return EndpointRejected(f"{where} refused the request (HTTP {status}): check the API key", status)
+        if status == 404:
+            return EndpointRejected(f"{where} answered 404: check --base-url and --model ({self.transport.model})", 404)
+        if status == 400:
+            return EndpointRejected(f"{where} rejected the request (HTTP 400): {_short(exc)}", 400)
+        if status is not None:
+            return ModelError(f"{where} kept failing (HTTP {status}) after retries: {_short(exc)}")
+        name = type(exc).__name__
+        if name in {"APITimeoutError"}:
+            return ModelError(f"{where} timed out after retries")
+        if name in {"APIConnectionError"}:
+            return ModelError(f"cannot connect to {where}: is the server running?")
+        if _is_validation_failure(exc):
+            return ModelError(f"the model at {where} did not return a valid brief after re-asking: {_short(exc)}")
+        return ModelError(f"{where} failed: {_short(exc)}")
+
+
+def _unwrap(exc: BaseException) -> BaseException:
+    """instructor wraps API errors in InstructorRetryException; the cause tells what really happened."""
+    if type(exc).__name__ == "InstructorRetryException":
+        cause = exc.__cause__
+        if cause is not None and not _is_validation_failure(cause):
+            return cause
+    return exc
+
+
+def _is_validation_failure(exc: BaseException) -> bool:
+    from pydantic import ValidationError
+
+    if type(exc).__name__ in {"InstructorRetryException", "IncompleteOutputException", "JSONDecodeError"}:
+        return True
+    return isinstance(exc, ValidationError)
+
+
+def _short(exc: BaseException, limit: int = 300) -> str:
+    text = str(getattr(exc, "message", None) or exc).strip().splitlines()
+    first = text[0] if text else type(exc).__name__
+    return first if len(first) <= limit else first[: limit - 1] + "…"

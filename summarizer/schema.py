@@ -1,0 +1,158 @@
+"""The data a brief is made of.
+
+Two layers share one set of names:
+
+* the *draft* models (``*Draft``) are what the language model fills in. Their field
+  descriptions are written for the model: short, concrete, and explicit about copying
+  words from the article rather than inventing them;
+* the output models add what only code can know: where each item sits in the article
+  (``Span``), whether a quote was verified, resolved ISO dates, and ``Meta``.
+
+Offsets are never taken from the model: grounding computes them from the article text.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1"
+
+ActorKind = Literal["person", "organisation", "group", "country"]
+
+
+class Span(BaseModel):
+    """A half-open character range ``[start, end)`` in the article text as given."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+    def of(self, text: str) -> str:
+        return text[self.start : self.end]
+
+
+# --- What the model fills in -------------------------------------------------------
+
+
+class _Draft(BaseModel):
+    # Small models pad names with spaces (" rescuers"); strip them before anything compares names.
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+
+class ActorDraft(_Draft):
+    name: str = Field(description="Full name exactly as written in the article, e.g. 'John Kirby' or 'Hamas'.")
+    kind: ActorKind = Field(description="person, organisation, group or country.")
+    role: str | None = Field(
+        default=None,
+        description="Their role as the article states it, e.g. 'National Security Council spokesman'.",
+    )
+
+
+class DateMentionDraft(_Draft):
+    mention: str = Field(
+        description="The date or time words copied exactly from the article, e.g. 'this Friday (2)' or 'February 8'."
+    )
+    event: str = Field(description="What happens or happened then, in a few words.")
+
+
+class PositionDraft(_Draft):
+    actor: str = Field(description="Who said it: the person or body the article names as the speaker.")
+    stance: str = Field(description="Their position in one plain sentence of your own.")
+    quote: str | None = Field(
+        default=None,
+        description=(
+            "Words this actor said, copied character for character from inside quotation marks "
+            "in the article. null if the article does not quote them directly."
+        ),
+    )
+
+
+class BriefDraft(_Draft):
+    """A structured news brief of one article. Use only facts stated in the article."""
+
+    headline: str = Field(min_length=8, description="A factual headline of at most 15 words.")
+    summary: str = Field(
+        min_length=20, description="Two or three sentences: the main event, its cause and its consequence."
+    )
+    who: list[ActorDraft] = Field(
+        min_length=1, description="The main people, organisations, groups and countries involved."
+    )
+    what: list[str] = Field(
+        min_length=1, description="The main events, one short sentence each, in the order they happened."
+    )
+    where: list[str] = Field(description="Places where the events happen, named as in the article.")
+    when: list[DateMentionDraft] = Field(description="Every date or day the article mentions.")
+    positions: list[PositionDraft] = Field(description="Who said what: one entry per speaker and statement.")
+    open_questions: list[str] = Field(description="Questions the article leaves unanswered, at most three.")
+
+
+# --- What a brief holds once checked against the article ---------------------------
+
+
+class _Checked(BaseModel):
+    # Output text is the article's own slice: keep it exactly, never strip it.
+    model_config = ConfigDict(str_strip_whitespace=False)
+
+
+class Actor(ActorDraft, _Checked):
+    evidence: list[Span] = Field(default_factory=list, description="Where the name occurs in the article.")
+
+
+class Place(BaseModel):
+    name: str
+    evidence: list[Span] = Field(default_factory=list)
+
+
+class DateMention(DateMentionDraft, _Checked):
+    evidence: list[Span] = Field(default_factory=list, description="Where the mention occurs in the article.")
+    date: str | None = Field(default=None, description="ISO date (YYYY-MM-DD) when the mention resolves to one day.")
+    end: str | None = Field(default=None, description="Last day of a range, when the mention is a range.")
+    resolved: bool = False
+    note: str | None = None
+
+
+class Position(PositionDraft, _Checked):
+    quote_verified: bool = False
+    quote_span: Span | None = None
+    actor_evidence: list[Span] = Field(default_factory=list)
+
+
+class Usage(BaseModel):
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class Meta(BaseModel):
+    model: str
+    endpoint: str = Field(description="'embedded' or the host of the OpenAI-compatible endpoint.")
+    mode: str
+    prompt_id: str
+    prompt_version: str
+    schema_version: str = SCHEMA_VERSION
+    published: str | None = None
+    source: str | None = None
+    calls: int = 0
+    attempts: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+    faithfulness: float | None = Field(
+        default=None, description="Share of quotes and names in the brief found in the article."
+    )
+    warnings: list[str] = Field(default_factory=list)
+
+
+class Brief(BaseModel):
+    headline: str
+    summary: str
+    who: list[Actor] = Field(default_factory=list)
+    what: list[str] = Field(default_factory=list)
+    where: list[Place] = Field(default_factory=list)
+    when: list[DateMention] = Field(default_factory=list)
+    positions: list[Position] = Field(default_factory=list)
+    open_questions: list[str] = Field(default_factory=list)
+    meta: Meta

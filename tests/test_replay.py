@@ -1,0 +1,88 @@
+"""Replayed real exchanges with the embedded model: the whole path, parse → validate → ground → render.
+
+Cassettes: ``fixtures/cassettes/test_replay/``. Requests are matched on their body, so a
+changed prompt or schema fails here until the fixtures are re-recorded (README).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import load_eval_article
+
+from summarizer.pipeline import Summarizer
+from summarizer.render import to_json, to_markdown
+from summarizer.schema import Brief
+
+EVAL_ARTICLES = {
+    "bbc-china-well": "38e6814a263c875294b34f714ac3a2e5dc5cc2a9bba6163b7b1f688b.json",
+    "standard-obama-trump": "36ed35f8c78eda121afe93cbe867946d07b7e59278d2a125a23ec1bd.json",
+    "express-toblerone": "e8a979de28fef3fdc3a5f6ee1c971260273dd814493fa1760d0b098c.json",
+    "nytimes-tram": "189af426dcbdb42921a716cf136f75554e4befad28c088f3d930b6c4.json",
+}
+
+
+def _article(name: str, sample_text: str) -> tuple[str, str]:
+    if name == "sample":
+        return sample_text, "2024-02-02"
+    data = load_eval_article(EVAL_ARTICLES[name])
+    return data["text"], data["date_publish"][:10]
+
+
+def _assert_grounded(brief: Brief, text: str) -> None:
+    for position in brief.positions:
+        if position.quote_verified:
+            assert position.quote_span is not None
+            assert position.quote_span.of(text) == position.quote
+        else:
+            assert position.quote is None, "an unverified quote must not be shown as a quote"
+    for actor in brief.who:
+        assert actor.evidence, f"{actor.name} kept without evidence"
+        assert all(span.of(text) for span in actor.evidence)
+    for place in brief.where:
+        assert place.evidence
+    for mention in brief.when:
+        assert all(span.of(text) == mention.mention for span in mention.evidence[:1])
+
+
+@pytest.mark.vcr
+@pytest.mark.parametrize("name", ["sample", *EVAL_ARTICLES])
+def test_replayed_brief_is_valid_and_grounded(name: str, sample_text: str, replay_settings) -> None:
+    text, published = _article(name, sample_text)
+    brief = Summarizer(replay_settings).summarize(text, published=published, source=name)
+
+    assert brief.headline and brief.summary
+    assert brief.meta.calls >= 1 and brief.meta.prompt_tokens > 0 and brief.meta.completion_tokens > 0
+    assert brief.meta.prompt_id == "brief" and brief.meta.mode == "tools"
+    assert brief.meta.faithfulness is not None
+    _assert_grounded(brief, text)
+    assert Brief.model_validate_json(to_json(brief)) == brief
+    assert brief.headline in to_markdown(brief)
+
+
+@pytest.mark.vcr("test_replayed_brief_is_valid_and_grounded[sample].yaml")
+def test_sample_dates_resolve_against_publication_date(sample_text: str, replay_settings) -> None:
+    brief = Summarizer(replay_settings).summarize(sample_text, published="2024-02-02", source="sample")
+    resolved = {(d.mention, d.date, d.end) for d in brief.when}
+    assert resolved == {
+        ("this Friday (2)", "2024-02-02", None),
+        ("this Friday", "2024-02-02", None),
+        ("Sunday (28)", "2024-01-28", None),
+        ("this Sunday", "2024-02-04", None),
+        ("this Sunday (4)", "2024-02-04", None),
+        ("February 8", "2024-02-08", None),
+        ("early January", "2024-01-01", "2024-01-10"),
+        ("October 7th", "2023-10-07", None),
+        ("last Monday (29)", "2024-01-29", None),
+        ("Thursday (1st)", "2024-02-01", None),
+    }
+
+
+@pytest.mark.vcr("test_replayed_brief_is_valid_and_grounded[sample].yaml")
+def test_sample_brief_json_carries_evidence_spans(sample_text: str, replay_settings) -> None:
+    brief = Summarizer(replay_settings).summarize(sample_text, published="2024-02-02")
+    data = json.loads(to_json(brief))
+    assert data["who"] and all(a["evidence"] for a in data["who"])
+    friday = next(d for d in data["when"] if d["mention"] == "this Friday (2)")
+    assert sample_text[friday["evidence"][0]["start"] : friday["evidence"][0]["end"]] == "this Friday (2)"

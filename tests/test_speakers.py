@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from summarizer.grounding import find_quote, same_actor, speaker_of
+from summarizer.schema import Span
+
+ARTICLE = (Path(__file__).parents[1] / "fixtures/articles/us-strikes-iraq-syria-2024-02-02.txt").read_text()
+
+
+def speaker(quote: str, text: str = ARTICLE) -> str | None:
+    match = find_quote(text, quote)
+    assert match.span is not None, quote
+    return speaker_of(text, match.span)
+
+
+def test_name_before_said_is_the_speaker():
+    said = speaker("will continue at times and places of our choosing.")
+    assert said in ("President Joe Biden", "Joe Biden")
+
+
+def test_participle_saying_refers_to_the_sentence_subject_expanded_to_full_name():
+    assert speaker("there will be additional responses that we take.") == "John Kirby"
+
+
+def test_pronoun_resolves_to_the_previous_sentences_subject():
+    assert speaker("not looking for a war with Iran") == "John Kirby"
+
+
+def test_organisation_subject_of_a_coordinated_verb_is_the_speaker():
+    assert same_actor(speaker("instability"), "the Iraqi military")
+
+
+def test_quote_without_attribution_inherits_the_previous_sentences_speaker():
+    assert same_actor(speaker("a violation of the country's sovereignty"), "the Iraqi military")
+
+
+def test_subject_before_stated_that_is_the_speaker():
+    assert same_actor(speaker("successful"), "the United States government")
+
+
+def test_inverted_said_name_after_the_quote():
+    text = "“We will not back down,” said Kirby, a spokesman for the council."
+    assert speaker("We will not back down", text) == "Kirby"
+
+
+def test_appositive_between_name_and_verb_is_skipped():
+    text = "Majed Al Ansari, a spokesman for the Qatari Foreign Ministry, said “Hamas signaled acceptance.”"
+    assert speaker("Hamas signaled acceptance.", text) == "Majed Al Ansari"
+
+
+def test_according_to_names_the_speaker():
+    text = "The attacks were “specific and limited,” according to John Kirby."
+    assert speaker("specific and limited", text) == "John Kirby"
+
+
+def test_she_skips_a_male_antecedent():
+    text = (
+        "Hillary Clinton spoke first. Donald Trump then attacked her record. "
+        "She said the charge was “a complete fabrication.”"
+    )
+    assert speaker("a complete fabrication.", text) == "Hillary Clinton"
+
+
+def test_unnamed_source_gives_none():
+    text = "“The van was supposed to be escorted,” a source said."
+    assert speaker_of(text, Span(start=1, end=36)) is None
+
+
+def test_span_outside_any_sentence_with_a_cue_gives_none():
+    text = "The weather was fine. Markets opened “higher than expected” on Monday."
+    assert speaker("higher than expected", text) is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Kirby", "John Kirby"),
+        ("John Kirby", "National Security Council spokesman John Kirby"),
+        ("Biden", "President Joe Biden"),
+        ("Iraqi military", "the Iraqi military"),
+        ("US", "United States"),
+        ("U.S.", "the United States"),
+        ("Mr. Obama", "Barack Obama"),
+        ("Trump’s", "Donald Trump"),
+        ("PENCE", "Pence"),
+        ("Sen. Bernie Sanders (Vt.), who lost the primaries,", "Sanders"),
+    ],
+)
+def test_same_actor_accepts_forms_of_one_name(a, b):
+    assert same_actor(a, b)
+    assert same_actor(b, a)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Hillary Clinton", "Bill Clinton"),
+        ("Clinton’s campaign", "Clinton"),
+        ("US government", "US"),
+        ("the American", "United States"),
+        ("Kirby", "Biden"),
+        ("", "Biden"),
+    ],
+)
+def test_same_actor_rejects_different_actors(a, b):
+    assert not same_actor(a, b)
