@@ -24,15 +24,29 @@ _EXPORTS = {
     "BriefError": "errors",
     "InputError": "errors",
     "ModelError": "errors",
+    "summarize_many": "batch",
+    "asummarize_many": "batch",
 }
 
 if TYPE_CHECKING:
+    from .batch import asummarize_many, summarize_many
     from .errors import BriefError, InputError, ModelError
     from .pipeline import Summarizer, asummarize, summarize
     from .schema import Brief
     from .settings import Settings
 
-__all__ = ["Brief", "BriefError", "InputError", "ModelError", "Settings", "Summarizer", "asummarize", "summarize"]
+__all__ = [
+    "Brief",
+    "BriefError",
+    "InputError",
+    "ModelError",
+    "Settings",
+    "Summarizer",
+    "asummarize",
+    "asummarize_many",
+    "summarize",
+    "summarize_many",
+]
 
 
 def __getattr__(name: str) -> Any:

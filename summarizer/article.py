@@ -5,6 +5,7 @@ Bad input gets one clear line and exit code 2 (``InputError``), never a tracebac
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 from .errors import InputError
 
 MAX_BYTES = 2_000_000  # far above any news story; keeps a stray log file from reaching the model
+MAX_LINE = 100_000  # characters in one line: the longest news story is shorter; minified data or a log is not
 _BINARY_SIGNATURES = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"\x7fELF", b"GGUF")
 
 
@@ -21,13 +23,18 @@ class Article:
     source: str  # a path, or "<stdin>"
 
 
-def decode_article(data: bytes, source: str) -> str:
-    """Bytes to text, refusing binary and undecodable input with a message that names the source."""
+def decode_article(data: bytes, source: str, size: int | None = None) -> str:
+    """Bytes to text, refusing binary and undecodable input with a message that names the source.
+
+    ``size`` is the whole file's size when ``data`` holds only its first ``MAX_BYTES + 1`` bytes.
+    """
     if len(data) > MAX_BYTES:
-        raise InputError(f"{source}: {len(data):,} bytes is over the {MAX_BYTES:,}-byte limit for one article")
-    if data.startswith(_BINARY_SIGNATURES) or b"\x00" in data[:8192]:
+        over = f"{size:,} bytes is" if size and size > MAX_BYTES else "it is"
+        raise InputError(f"{source}: {over} over the {MAX_BYTES:,}-byte limit for one article")
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))  # UTF-16 text is half NUL bytes, and is still text
+    if data.startswith(_BINARY_SIGNATURES) or (not utf16 and b"\x00" in data[:8192]):
         raise InputError(f"{source}: looks like a binary file, not article text")
-    for encoding in ("utf-8-sig", "utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig",):
+    for encoding in ("utf-8-sig", "utf-16") if utf16 else ("utf-8-sig",):
         try:
             text = data.decode(encoding)
             break
@@ -37,6 +44,14 @@ def decode_article(data: bytes, source: str) -> str:
         text = _decode_legacy(data, source)
     if not text.strip():
         raise InputError(f"{source}: the article is empty")
+    if "\x00" in text:  # past the first 8 KB: a text header on binary data, or a corrupted file
+        raise InputError(f"{source}: contains NUL bytes (first at character {text.index(chr(0)):,}): not article text")
+    longest = max(map(len, text.splitlines()), default=0)
+    if longest > MAX_LINE:
+        raise InputError(
+            f"{source}: a line of {longest:,} characters (the limit is {MAX_LINE:,}): "
+            "not article text (minified data or a log?)"
+        )
     return text
 
 
@@ -62,10 +77,11 @@ def read_article(path: str | Path) -> Article:
             raise InputError(f"{name}: is a directory, not an article file")
         with file.open("rb") as handle:
             data = handle.read(MAX_BYTES + 1)
+            size = os.fstat(handle.fileno()).st_size
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
     except PermissionError:
         raise InputError(f"{name}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
-    return Article(text=decode_article(data, name), source=name)
+    return Article(text=decode_article(data, name, size), source=name)

@@ -16,6 +16,7 @@ import click
 import typer
 from typer.core import TyperGroup
 
+from .console import fail, stderr
 from .errors import EXIT_INPUT, EXIT_MODEL, BriefError, DeliveryFailed, InputError
 
 FORMAT_NAMES = ("text", "markdown", "json")
@@ -42,19 +43,8 @@ app = typer.Typer(
 )
 
 
-def _stderr() -> Any:
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False)
-
-
-def _fail(error: BriefError, verbose: bool) -> None:
-    _stderr().print(f"[bold red]brief:[/] {error}", markup=True, soft_wrap=True)
-    if verbose:
-        import traceback
-
-        traceback.print_exception(error)
-    raise typer.Exit(error.exit_code)
+_stderr = stderr
+_fail = fail
 
 
 class _Progress:
@@ -92,9 +82,19 @@ class _Progress:
 
 @app.command(DEFAULT_COMMAND, help="Write a brief of ARTICLE (a text or Markdown file, or - for stdin).")
 def summarize_command(
-    article: Annotated[str, typer.Argument(help="Article file, or - to read stdin.", show_default=False)],
+    article: Annotated[
+        str,
+        typer.Argument(help="Article file (text, Markdown or HTML), http(s) URL, or - for stdin.", show_default=False),
+    ],
     published: Annotated[
-        str | None, typer.Option("--published", "-p", help="Publication date (YYYY-MM-DD) for resolving dates.")
+        str | None,
+        typer.Option(
+            "--published", "-p", help="Publication date (YYYY-MM-DD) for resolving dates [default: the page's]."
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(help="Brief in this language (en, pt, es, fr…); quotes stay verbatim.", show_default=False),
     ] = None,
     output_format: Annotated[
         str, typer.Option("--format", "-f", help="text, markdown or json.", case_sensitive=False)
@@ -131,25 +131,37 @@ def summarize_command(
             raise InputError("--max-retries must be between 0 and 10")
         if verbose:
             logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
+        else:
+            # Without a handler, logging's last resort prints libraries' warnings (instructor logs
+            # every failed API call at ERROR) on stderr: the error line must be the only line.
+            root = logging.getLogger()
+            if not any(isinstance(h, logging.NullHandler) for h in root.handlers):
+                root.addHandler(logging.NullHandler())
 
-        from .article import read_article
+        from .language import check_lang
         from .pipeline import Summarizer, parse_published
         from .settings import settings_from_env
+        from .sources import load_article
 
-        day = parse_published(published)
-        source = read_article(article)
+        day, lang = parse_published(published), check_lang(lang)
         settings = settings_from_env().with_overrides(
             model=model, base_url=base_url, mode=mode, max_retries=max_retries, gguf=gguf
         )
+        source = load_article(article, max_bytes=settings.max_input_bytes, timeout=settings.fetch_timeout)
         with _Progress(quiet) as progress:
-            brief = Summarizer(settings, on_phase=progress).summarize(
-                source.text, published=day, source=source.source
-            )
+            brief = Summarizer(settings, on_phase=progress).summarize(source, published=day, lang=lang)
     except BriefError as error:
         _fail(error, verbose)
     except KeyboardInterrupt:
         _stderr().print("brief: interrupted")
         raise typer.Exit(130) from None
+    except Exception as error:  # noqa: BLE001 - a bug or an unforeseen failure: one line, traceback with -v
+        from .llm.redact import redact
+
+        unexpected = BriefError(redact(f"unexpected error ({type(error).__name__}): {error}; -v shows the traceback"))
+        if verbose:
+            unexpected.__cause__ = error
+        _fail(unexpected, verbose)
     if delivery is None:
         _print_brief(brief, output_format, source.text, evidence)
     else:
@@ -237,18 +249,18 @@ def watch_command(
         assert delivery is not None and delivery[1] is not None
         if not directory.is_dir():
             raise InputError(f"{directory}: not a directory")
-        from .article import read_article
         from .chat import post_brief, watch
         from .pipeline import Summarizer
+        from .sources import load_article
 
         summarizer = Summarizer(on_phase=lambda _p: None)
         console = _stderr()
 
         def handle(path: Path) -> None:
             try:
-                article = read_article(path)
+                document = load_article(str(path))
                 today = datetime.date.today() if published_today else None
-                brief = summarizer.summarize(article.text, published=today, source=path.name)
+                brief = summarizer.summarize(document, published=document.published or today, source=path.name)
                 result = post_brief(brief, delivery[1], delivery[0])
             except Exception as error:
                 console.print(f"brief: {path.name}: {error}")  # the rest of the folder goes on
@@ -264,6 +276,16 @@ def watch_command(
     if report.failed:
         _stderr().print(f"brief: {len(report.failed)} article(s) failed; they are retried on the next pass")
         raise typer.Exit(EXIT_MODEL)
+
+
+def _register_subcommands() -> None:
+    # Each subcommand module imports only typer and our errors at the top, so --help stays light.
+    from .batch.command import batch_command
+
+    app.command("batch", help="Brief many articles into a JSONL file; rerun to finish and retry.")(batch_command)
+
+
+_register_subcommands()
 
 
 def main() -> None:

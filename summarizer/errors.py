@@ -37,6 +37,10 @@ class EndpointRejected(ModelError):
         self.status = status
 
 
+class DeadlineExceeded(ModelError):
+    """A brief ran past ``Settings.deadline``: the ceiling on all its calls, retries and re-asks together."""
+
+
 class DeliveryFailed(BriefError):
     """A chat platform refused or kept failing to take a brief (the message shows its host only)."""
 

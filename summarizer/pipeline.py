@@ -19,10 +19,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .article import Article
+from .chunking import Part
 from .clean import clean_for_model
 from .errors import InputError, ModelError
 from .finish import finish_brief
-from .grounding.check import Grounded, apply_repairs, give_up_on_failures, ground
+from .grounding.check import Grounded, apply_repairs, complete_from_article, give_up_on_failures, ground
+from .job import Job, prepare_job
+from .language import LanguagePlan
 from .llm.ask import Asker, Ledger
 from .prompts import load_prompt
 from .repair import QuoteRepairs, build_repair_messages, repairs_by_index
@@ -42,22 +46,29 @@ def parse_published(value: str | date | None) -> date | None:
         raise InputError(f"--published must be a date like 2024-02-02, not {value!r}") from None
 
 
-def build_messages(article_text: str, published: date | None) -> tuple[list[dict[str, str]], tuple[str, str]]:
-    """System instructions and the article as delimited data; returns the prompt id and version too."""
+def build_messages(
+    article_text: str, published: date | None, language: LanguagePlan | None = None
+) -> tuple[list[dict[str, str]], tuple[str, str]]:
+    """System instructions and the article as delimited data; returns the prompt id and version too.
+
+    ``language`` adds its instruction (brief in another language, quotes verbatim) when it has one.
+    """
     system = load_prompt("brief")
     user = load_prompt("article")
     body = re.sub(r"[ \t]+(?=\n|$)", "", clean_for_model(article_text)).strip()
     body = re.sub(r"\n{3,}", "\n\n", body)
     # A closing tag inside the article must not end the data block early.
     body = body.replace("</article>", "</ article>")
+    instruction = language.instruction if language else None
     messages = [
-        {"role": "system", "content": system.template},
+        {"role": "system", "content": system.template + (instruction + "\n" if instruction else "")},
         {
             "role": "user",
             "content": user.render(published=published.isoformat() if published else "unknown", article=body),
         },
     ]
-    return messages, (system.id, f"{system.version}+{user.id}.{user.version}")
+    version = f"{system.version}+{user.id}.{user.version}" + (f"+{language.prompt_tag}" if instruction else "")
+    return messages, (system.id, version)
 
 
 @dataclass(frozen=True)
@@ -76,14 +87,30 @@ class Outcome:
     draft: BriefDraft
     grounded: Grounded
     prompt: tuple[str, str]
+    parts: int = 1  # a long article is briefed in parts, then merged (merge.py)
 
 
 Flow = Generator[Question, BaseModel | None, Outcome]
 
 
-def brief_flow(article: str, published: date | None, repair_calls: int) -> Flow:
-    """The whole brief, as a conversation with the model; I/O-free so tests can drive it."""
-    messages, prompt = build_messages(article, published)
+def brief_flow(
+    article: str,
+    published: date | None,
+    repair_calls: int,
+    *,
+    parts: list[Part] | None = None,
+    language: LanguagePlan | None = None,
+) -> Flow:
+    """The whole brief, as a conversation with the model; I/O-free so tests can drive it.
+
+    ``parts`` (from ``chunking.split_article``): more than one, and each is briefed by this same
+    flow, then merged into one brief whose spans point into the whole article (``merge.py``).
+    """
+    if parts and len(parts) > 1:
+        from .merge import brief_in_parts  # merge builds on this flow
+
+        return (yield from brief_in_parts(article, parts, published, repair_calls, language))
+    messages, prompt = build_messages(article, published, language)
     draft = yield Question(messages, BriefDraft, "reading the article and writing the brief")
     assert isinstance(draft, BriefDraft)
     grounded = ground(draft, article, published)
@@ -99,6 +126,7 @@ def brief_flow(article: str, published: date | None, repair_calls: int) -> Flow:
         assert isinstance(answer, QuoteRepairs)
         apply_repairs(article, grounded, repairs_by_index(answer, grounded.failures))
     give_up_on_failures(grounded)
+    complete_from_article(article, grounded)
     return Outcome(draft, grounded, prompt)
 
 
@@ -148,10 +176,30 @@ class Summarizer:
             )
         return self._asker
 
-    def summarize(self, text: str, *, published: str | date | None = None, source: str | None = None) -> Brief:
-        article, day = _check_text(text), parse_published(published)
+    def _job(self, text: str | Article, published: str | date | None, source: str | None, lang: str | None) -> Job:
+        text = text if isinstance(text, Article) else _check_text(text)
+        return prepare_job(text, self.settings, published=parse_published(published), source=source, lang=lang)
+
+    def _flow(self, job: Job) -> Flow:
+        return brief_flow(
+            job.article, job.published, self.settings.repair_calls, parts=job.parts, language=job.language
+        )
+
+    def summarize(
+        self,
+        text: str | Article,
+        *,
+        published: str | date | None = None,
+        source: str | None = None,
+        lang: str | None = None,
+    ) -> Brief:
+        """Brief ``text``: a string, or an ``Article``/``Document`` (``sources.load_article``) with its metadata.
+
+        ``lang`` (ISO 639-1, e.g. ``"en"``) asks for the brief in that language; quotes stay verbatim.
+        """
+        job = self._job(text, published, source, lang)
         asker, ledger, started = self._get_asker(), Ledger(), time.perf_counter()
-        step = _advance(brief_flow(article, day, self.settings.repair_calls), None)
+        step = _advance(self._flow(job), None)
         while isinstance(step, Question):
             self.on_phase(step.phase)
             try:
@@ -160,31 +208,29 @@ class Summarizer:
                 answer = _degrade(step, error)
             step = _advance(step.flow, answer)
         self.on_phase("checking the brief against the article")
-        return self._finish(step, asker, ledger, day, source, started)
+        return self._finish(step, asker, ledger, job, started)
 
     async def asummarize(
-        self, text: str, *, published: str | date | None = None, source: str | None = None
+        self,
+        text: str | Article,
+        *,
+        published: str | date | None = None,
+        source: str | None = None,
+        lang: str | None = None,
     ) -> Brief:
-        article, day = _check_text(text), parse_published(published)
+        job = self._job(text, published, source, lang)
         asker, ledger, started = self._get_asker(), Ledger(), time.perf_counter()
-        step = _advance(brief_flow(article, day, self.settings.repair_calls), None)
+        step = _advance(self._flow(job), None)
         while isinstance(step, Question):
             try:
                 answer = await asker.aask(step.messages, step.response_model, ledger)
             except ModelError as error:
                 answer = _degrade(step, error)
             step = _advance(step.flow, answer)
-        return self._finish(step, asker, ledger, day, source, started)
+        return self._finish(step, asker, ledger, job, started)
 
-    def _finish(
-        self,
-        outcome: Outcome,
-        asker: Asker,
-        ledger: Ledger,
-        published: date | None,
-        source: str | None,
-        started: float,
-    ) -> Brief:
+    def _finish(self, outcome: Outcome, asker: Asker, ledger: Ledger, job: Job, started: float) -> Brief:
+        published, source = job.published, job.source
         meta: dict[str, Any] = {
             "model": asker.transport.model,
             "endpoint": asker.transport.label,
@@ -198,34 +244,39 @@ class Summarizer:
             "prompt_tokens": ledger.prompt_tokens,
             "completion_tokens": ledger.completion_tokens,
             "seconds": round(time.perf_counter() - started, 3),
+            "parts": outcome.parts,
+            **job.about,
         }
         return finish_brief(outcome.draft, outcome.grounded, meta)
 
 
 def summarize(
-    text: str,
+    text: str | Article,
     *,
     published: str | date | None = None,
     settings: Settings | None = None,
     source: str | None = None,
+    lang: str | None = None,
 ) -> Brief:
     """Write a grounded brief of one article.
 
     >>> brief = summarize(article_text, published="2024-02-02")  # doctest: +SKIP
     >>> brief.headline                                           # doctest: +SKIP
+    >>> brief = summarize(load_article("page.html"), lang="en")  # doctest: +SKIP
     """
-    return _default(settings).summarize(text, published=published, source=source)
+    return _default(settings).summarize(text, published=published, source=source, lang=lang)
 
 
 async def asummarize(
-    text: str,
+    text: str | Article,
     *,
     published: str | date | None = None,
     settings: Settings | None = None,
     source: str | None = None,
+    lang: str | None = None,
 ) -> Brief:
     """The async twin of :func:`summarize`."""
-    return await _default(settings).asummarize(text, published=published, source=source)
+    return await _default(settings).asummarize(text, published=published, source=source, lang=lang)
 
 
 _SHARED: dict[Settings, Summarizer] = {}

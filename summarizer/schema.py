@@ -13,7 +13,9 @@ Offsets are never taken from the model: grounding computes them from the article
 
 from __future__ import annotations
 
-from typing import Literal
+import copy
+from functools import cache
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -37,9 +39,22 @@ class Span(BaseModel):
 # --- What the model fills in -------------------------------------------------------
 
 
+@cache
+def _cached_schema(
+    model: type[BaseModel], args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]
+) -> dict[str, Any]:
+    return BaseModel.model_json_schema.__func__(model, *args, **dict(kwargs))  # type: ignore[attr-defined]
+
+
+
 class _Draft(BaseModel):
     # Small models pad names with spaces (" rescuers"); strip them before anything compares names.
     model_config = ConfigDict(str_strip_whitespace=True)
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]
+        # instructor rebuilds the tool schema on every call (~2 ms); the schema never changes.
+        return copy.deepcopy(_cached_schema(cls, args, tuple(sorted(kwargs.items()))))
 
 
 class ActorDraft(_Draft):
@@ -135,6 +150,21 @@ class Meta(BaseModel):
     schema_version: str = SCHEMA_VERSION
     published: str | None = None
     source: str | None = None
+    # Where the text came from. For an HTML page or a URL the briefed text is the article body extracted
+    # from the page (no navigation, ads or comments), and every span in this brief points into that text.
+    title: str | None = Field(default=None, description="The page's title, when the article came from a page.")
+    author: str | None = None
+    site: str | None = Field(default=None, description="The publication or site name the page gives.")
+    url: str | None = Field(default=None, description="The page's URL (after redirects), or its canonical URL.")
+    extracted_from: str | None = Field(
+        default=None, description="'html' (a saved page) or 'url' (a fetched page); None for text as given."
+    )
+    published_from: str | None = Field(default=None, description="'given' (--published) or 'page' (its metadata).")
+    language: str | None = Field(default=None, description="Detected language of the article (ISO 639-1).")
+    brief_language: str | None = Field(
+        default=None, description="The language the brief was asked for, when not the article's English."
+    )
+    parts: int = Field(default=1, description="Parts a long article was briefed in, then merged.")
     calls: int = 0
     attempts: int = 0
     prompt_tokens: int = 0

@@ -36,6 +36,13 @@ class Settings:
     n_ctx: int = 8192
     n_threads: int | None = None
     temperature: float = 0.0
+    # Long articles and input limits (see chunking.py): what one call may carry, and what a run may read.
+    context_window: int | None = None  # hosted model's window in tokens; None: known by name, else 8192
+    output_tokens: int = 1536  # kept free in the window for the answer
+    max_article_tokens: int | None = None  # tokens of article per call; None: the window less prompt and answer
+    max_parts: int = 32  # an article needing more parts than this is refused (cost grows with parts)
+    max_input_bytes: int = 5_000_000  # a file, stdin or a downloaded page
+    fetch_timeout: float = 20.0  # seconds for fetching a URL
 
     @property
     def uses_endpoint(self) -> bool:
@@ -85,4 +92,8 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         n_ctx=_int(env, "BRIEF_N_CTX"),
         n_threads=_int(env, "BRIEF_THREADS"),
         max_retries=_int(env, "BRIEF_MAX_RETRIES"),
+        context_window=_int(env, "BRIEF_CONTEXT_WINDOW"),
+        max_article_tokens=_int(env, "BRIEF_MAX_ARTICLE_TOKENS"),
+        max_parts=_int(env, "BRIEF_MAX_PARTS"),
+        max_input_bytes=_int(env, "BRIEF_MAX_INPUT_BYTES"),
     )

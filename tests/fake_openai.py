@@ -17,6 +17,7 @@ import json
 import socket
 import struct
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ import yaml
 
 CASSETTES = Path(__file__).resolve().parent.parent / "fixtures" / "cassettes"
 SAMPLE_CASSETTE = "test_replay/test_replayed_brief_is_valid_and_grounded[sample].yaml"
+# The only recorded targeted re-ask (QuoteRepairs): the model answering for quotes grounding refused.
+REPAIR_CASSETTE = "test_injection/test_injected_instructions_and_quotes_never_become_verified_quotes.yaml"
 
 Action = Literal["reply", "hang", "reset"]
 
@@ -39,6 +42,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     action: Action = "reply"
     name: str = "ok"  # what this reply is, for test ids and failure messages
+    takes: float = 0.0  # virtual seconds the server "spends" on it: advances FakeServer.clock, no real wait
 
 
 @dataclass
@@ -47,6 +51,15 @@ class FakeServer:
     requests: list[dict[str, Any]] = field(default_factory=list)
     url: str = ""
     served: list[str] = field(default_factory=list)  # names of the replies given, in order
+    offset: float = 0.0  # virtual seconds added to the real clock (see ``takes`` and ``advance``)
+
+    def clock(self) -> float:
+        """A monotonic clock that also counts virtual time: give it to ``Asker.clock``."""
+        return time.monotonic() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        """Let virtual time pass: give it to ``Asker.sleep`` so backoff waits cost nothing real."""
+        self.offset += seconds
 
 
 def completion_with_tool_call(arguments: str, name: str = "BriefDraft") -> dict[str, Any]:
@@ -94,6 +107,12 @@ def recorded_arguments(cassette: str, tool: str | None = None) -> str:
 def recorded_ok(cassette: str = SAMPLE_CASSETTE) -> Reply:
     """A success: the real model's recorded answer, as a tool call."""
     return Reply(200, completion_with_tool_call(recorded_arguments(cassette)), name="recorded answer")
+
+
+def recorded_repair() -> Reply:
+    """A success for the repair call: the real model's recorded QuoteRepairs answer."""
+    arguments = recorded_arguments(REPAIR_CASSETTE, tool="QuoteRepairs")
+    return Reply(200, completion_with_tool_call(arguments, name="QuoteRepairs"), name="recorded repair answer")
 
 
 # Quotes no one in the sample article said: hand-made, to test that grounding never verifies them.
@@ -183,6 +202,12 @@ class Faults:
         body = completion_with_tool_call(recorded_arguments(cassette), name="get_weather")
         return Reply(200, body, name="wrong tool name")
 
+    @staticmethod
+    def wrong_tool_with_foreign_arguments() -> Reply:
+        """A call to a tool that was never offered, with that tool's arguments (hand-made): not a brief."""
+        body = completion_with_tool_call('{"location": "Paris", "unit": "celsius"}', name="get_weather")
+        return Reply(200, body, name="wrong tool, foreign arguments")
+
 
 FAULTS = Faults()
 
@@ -204,6 +229,7 @@ def fake_openai(replies: list[Reply], hang_seconds: float = 30.0) -> Iterator[Fa
                 state.requests.append({"path": self.path, "json": payload, "headers": dict(self.headers)})
                 reply = state.replies.pop(0) if state.replies else Reply(500, {"error": "script exhausted"})
                 state.served.append(reply.name)
+                state.offset += reply.takes
             if reply.action == "hang":
                 stopping.wait(hang_seconds)
                 self.close_connection = True

@@ -240,7 +240,28 @@ def _trimmed(article: str, start: int, end: int) -> Span:
     return Span(start=start, end=end)
 
 
-def attach_article_quotes(article: str, out: Grounded, min_similarity: float = 45.0) -> None:
+@dataclass(frozen=True)
+class QuotedPassage:
+    span: Span
+    speaker: str | None
+
+
+def quoted_passages(article: str) -> list[QuotedPassage]:
+    """Every quoted passage of the article (inner words, trimmed) with its attributed speaker.
+
+    Computed once per brief: attributing a passage is the costly part of grounding.
+    """
+    passages = []
+    for a, b in quoted_regions(article):
+        span = _trimmed(article, a + 1, b)
+        if span.end - span.start > 3:
+            passages.append(QuotedPassage(span, speaker_of(article, span)))
+    return passages
+
+
+def attach_article_quotes(
+    article: str, out: Grounded, passages: list[QuotedPassage], min_similarity: float = 45.0
+) -> None:
     """Give quote-less positions the article's own quoted words by the same speaker.
 
     Small models often report a position but leave ``quote`` empty even when the article
@@ -251,14 +272,13 @@ def attach_article_quotes(article: str, out: Grounded, min_similarity: float = 4
     from rapidfuzz import fuzz
 
     used = {p.quote_span for p in out.positions if p.quote_span is not None}
-    passages = [_trimmed(article, a + 1, b) for a, b in quoted_regions(article) if b - a > 3]
     for position in out.positions:
         if position.quote:
             continue
         candidates = [
-            span
-            for span in passages
-            if span not in used and (speaker := speaker_of(article, span)) and same_actor(speaker, position.actor)
+            p.span
+            for p in passages
+            if p.span not in used and p.speaker and same_actor(p.speaker, position.actor)
         ]
         if not candidates:
             continue
@@ -272,7 +292,7 @@ def attach_article_quotes(article: str, out: Grounded, min_similarity: float = 4
         out.warnings.append(f"quote of {position.actor} taken from the article: “{_clip(best.of(article))}”")
 
 
-def add_missed_quotes(article: str, out: Grounded, min_chars: int = 12) -> None:
+def add_missed_quotes(article: str, out: Grounded, passages: list[QuotedPassage], min_chars: int = 12) -> None:
     """Add a position for each quoted passage of the article that no position covers.
 
     Small models report two or three positions and skip the rest. A quoted passage whose
@@ -280,14 +300,13 @@ def add_missed_quotes(article: str, out: Grounded, min_chars: int = 12) -> None:
     article's own sentence around it, so nothing is invented.
     """
     used = [p.quote_span for p in out.positions if p.quote_span is not None]
-    for a, b in quoted_regions(article):
-        span = _trimmed(article, a + 1, b)
+    for passage in passages:
+        span = passage.span
         if span.end - span.start < min_chars or any(u.start < span.end and span.start < u.end for u in used):
             continue
-        speaker = speaker_of(article, span)
-        if not speaker:
+        if not passage.speaker:
             continue
-        speaker = next((a.name for a in out.who if same_actor(a.name, speaker)), speaker)
+        speaker = next((a.name for a in out.who if same_actor(a.name, passage.speaker)), passage.speaker)
         stance = _sentence_around(article, span.start, span.end, limit=220)
         out.positions.append(
             Position(
@@ -323,6 +342,11 @@ def ground(draft: BriefDraft, article: str, published: date | None) -> Grounded:
     _ground_places(article, draft.where, out)
     _ground_dates(article, draft.when, published, out)
     ground_positions(article, [Position(**p.model_dump()) for p in draft.positions], out)
-    attach_article_quotes(article, out)
-    add_missed_quotes(article, out)
     return out
+
+
+def complete_from_article(article: str, out: Grounded) -> None:
+    """After repairs: fill quote-less positions and add missed ones from the article's own quotes."""
+    passages = quoted_passages(article)
+    attach_article_quotes(article, out, passages)
+    add_missed_quotes(article, out, passages)

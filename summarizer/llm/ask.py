@@ -6,11 +6,18 @@ Three loops, each with its own bound, never mixed:
 * validation re-asks inside instructor (``max_retries``) when the answer does not parse;
 * mode fallback: when an endpoint rejects a structured-output mode, try the next one.
 
+One deadline (``Asker.deadline`` seconds from a brief's first question) bounds all of them
+together: it is checked before every HTTP try (transport retries, validation re-asks and the
+repair call alike), no retry waits past it, and each request's timeout is cut to the time left.
+The embedded model runs in-process and cannot be interrupted mid-answer: for it the deadline
+is checked between calls.
+
 Every call's tokens are recorded, failed attempts included, in a ``Ledger``.
 """
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,8 +25,15 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from ..errors import EndpointRejected, ModelError
-from .retry import async_transport_retrying, is_mode_rejection, status_of, transport_retrying
+from ..errors import DeadlineExceeded, EndpointRejected, ModelError
+from .redact import redact
+from .retry import (
+    StopAtDeadline,
+    async_transport_retrying,
+    is_mode_rejection,
+    status_of,
+    transport_retrying,
+)
 from .transport import Transport
 
 T = TypeVar("T", bound=BaseModel)
@@ -54,6 +68,7 @@ class Ledger:
 
     calls: list[CallRecord] = field(default_factory=list)
     attempts: int = 0  # HTTP tries, transport retries included
+    deadline_at: float | None = None  # on Asker.clock; set by the brief's first question
 
     @property
     def prompt_tokens(self) -> int:
@@ -86,6 +101,7 @@ class Asker:
     deadline: float = 900.0
     temperature: float = 0.0
     sleep: Callable[[float], Any] | None = None  # injectable for tests
+    clock: Callable[[], float] = time.monotonic  # injectable for tests; measures the deadline
     chosen_mode: str | None = None
 
     def _modes(self) -> tuple[str, ...]:
@@ -96,6 +112,7 @@ class Asker:
         return FALLBACK_ORDER
 
     def ask(self, messages: list[dict[str, str]], response_model: type[T], ledger: Ledger) -> T:
+        self._start(ledger)
         last: BaseException | None = None
         for mode in self._modes():
             create = self._patched(self._counted_create(mode, ledger), mode)
@@ -109,6 +126,7 @@ class Asker:
         raise self._as_model_error(last or ModelError("no structured-output mode worked"))
 
     async def aask(self, messages: list[dict[str, str]], response_model: type[T], ledger: Ledger) -> T:
+        self._start(ledger)
         last: BaseException | None = None
         for mode in self._modes():
             acreate = self._patched(self._counted_acreate(mode, ledger), mode)
@@ -143,28 +161,85 @@ class Asker:
             return cause
         raise self._as_model_error(cause) from None
 
+    def _start(self, ledger: Ledger) -> None:
+        if ledger.deadline_at is None:
+            ledger.deadline_at = self.clock() + self.deadline
+
+    def _stop_at(self, ledger: Ledger) -> StopAtDeadline:
+        self._start(ledger)
+        assert ledger.deadline_at is not None
+        return StopAtDeadline(ledger.deadline_at, self.clock)
+
+    def _time_left(self, ledger: Ledger) -> dict[str, float]:
+        """The request's timeout, cut to what is left of the deadline; none left is an error, not a request."""
+        assert ledger.deadline_at is not None
+        left = ledger.deadline_at - self.clock()
+        if left <= 0:
+            raise DeadlineExceeded(
+                f"gave up on {self.transport.label}: the brief's {self.deadline:g}s deadline passed "
+                f"({ledger.attempts} HTTP tries)"
+            )
+        own = getattr(self.transport, "timeout", None)  # None: a transport that cannot time out (embedded)
+        return {"timeout": left} if own is not None and left < own else {}
+
+    def _deadline_error(self, stop: StopAtDeadline, exc: BaseException) -> BaseException:
+        """When the deadline, not the attempt bound, ended the retries, say so."""
+        if not stop.hit or isinstance(exc, ModelError):
+            return exc
+        return DeadlineExceeded(
+            f"gave up on {self.transport.label} ({_what_failed(exc)}): retrying would pass the brief's "
+            f"{self.deadline:g}s deadline"
+        )
+
     def _counted_create(self, mode: str, ledger: Ledger) -> Callable[..., Any]:
         def create(**kwargs: Any) -> Any:
-            for attempt in transport_retrying(self.transport_attempts, self.deadline, self.sleep):
-                with attempt:
-                    ledger.attempts += 1
-                    started = time.perf_counter()
-                    completion = self.transport.create(**kwargs)
-                    ledger.record(mode, completion, time.perf_counter() - started)
-                    return completion
+            stop = self._stop_at(ledger)
+            try:
+                for attempt in transport_retrying(self.transport_attempts, stop, self.sleep):
+                    with attempt:
+                        timeout = self._time_left(ledger)
+                        ledger.attempts += 1
+                        started = time.perf_counter()
+                        completion = self.transport.create(**kwargs, **timeout)
+                        ledger.record(mode, completion, time.perf_counter() - started)
+                        return completion
+            except Exception as exc:
+                error = self._deadline_error(stop, exc)
+                if error is exc:
+                    raise
+                raise error from exc
             raise AssertionError("unreachable: tenacity reraises")
 
         return create
 
+    def _async_sleep(self) -> Callable[[float], Any] | None:
+        """``sleep`` for the async loop: one injected sleep (sync or async) serves both twins."""
+        sleep = self.sleep
+        if sleep is None or inspect.iscoroutinefunction(sleep):
+            return sleep
+
+        async def call(seconds: float) -> None:
+            sleep(seconds)
+
+        return call
+
     def _counted_acreate(self, mode: str, ledger: Ledger) -> Callable[..., Any]:
         async def acreate(**kwargs: Any) -> Any:
-            async for attempt in async_transport_retrying(self.transport_attempts, self.deadline, self.sleep):
-                with attempt:
-                    ledger.attempts += 1
-                    started = time.perf_counter()
-                    completion = await self.transport.acreate(**kwargs)
-                    ledger.record(mode, completion, time.perf_counter() - started)
-                    return completion
+            stop = self._stop_at(ledger)
+            try:
+                async for attempt in async_transport_retrying(self.transport_attempts, stop, self._async_sleep()):
+                    with attempt:
+                        timeout = self._time_left(ledger)
+                        ledger.attempts += 1
+                        started = time.perf_counter()
+                        completion = await self.transport.acreate(**kwargs, **timeout)
+                        ledger.record(mode, completion, time.perf_counter() - started)
+                        return completion
+            except Exception as exc:
+                error = self._deadline_error(stop, exc)
+                if error is exc:
+                    raise
+                raise error from exc
             raise AssertionError("unreachable: tenacity reraises")
 
         return acreate
@@ -187,10 +262,35 @@ class Asker:
         if name in {"APITimeoutError"}:
             return ModelError(f"{where} timed out after retries")
         if name in {"APIConnectionError"}:
+            cause = type(exc.__cause__).__name__ if exc.__cause__ is not None else "ConnectError"
+            if cause != "ConnectError":  # connected, then the connection broke (reset, bad HTTP)
+                return ModelError(f"the connection to {where} kept breaking ({cause}) after retries")
             return ModelError(f"cannot connect to {where}: is the server running?")
+        if name == "IncompleteOutputException":
+            # Not re-asked: at temperature 0 the same request is cut at the same place.
+            return ModelError(
+                f"the model at {where} ran out of tokens before finishing the brief (finish_reason: length): "
+                "raise the server's max_tokens or context size"
+            )
+        if isinstance(exc, AssertionError) and str(exc).startswith(_REFUSAL):
+            return ModelError(f"the model at {where} refused to write the brief: {_short(exc)[len(_REFUSAL) :]}")
         if _is_validation_failure(exc):
-            return ModelError(f"the model at {where} did not return a valid brief after re-asking: {_short(exc)}")
+            tries = getattr(exc, "n_attempts", None)
+            after = f"in {tries} tries" if isinstance(tries, int) else "after re-asking"
+            return ModelError(f"the model at {where} did not return a valid brief {after}: {_short(exc)}")
         return ModelError(f"{where} failed: {_short(exc)}")
+
+
+_REFUSAL = "Unable to generate a response due to "  # instructor's AssertionError for a message's ``refusal``
+
+
+def _what_failed(exc: BaseException) -> str:
+    status = status_of(exc)
+    if status is not None:
+        return f"HTTP {status}"
+    return {"APITimeoutError": "timed out", "APIConnectionError": "connection failed"}.get(
+        type(exc).__name__, type(exc).__name__
+    )
 
 
 def _unwrap(exc: BaseException) -> BaseException:
@@ -205,12 +305,15 @@ def _unwrap(exc: BaseException) -> BaseException:
 def _is_validation_failure(exc: BaseException) -> bool:
     from pydantic import ValidationError
 
-    if type(exc).__name__ in {"InstructorRetryException", "IncompleteOutputException", "JSONDecodeError"}:
+    names = {"InstructorRetryException", "IncompleteOutputException", "JSONDecodeError", "ResponseParsingError"}
+    if type(exc).__name__ in names:
         return True
     return isinstance(exc, ValidationError)
 
 
 def _short(exc: BaseException, limit: int = 300) -> str:
-    text = str(getattr(exc, "message", None) or exc).strip().splitlines()
+    if type(exc).__name__ == "InstructorRetryException" and exc.args:
+        exc = Exception(exc.args[0])  # its str() is every failed attempt, model output included: keep the last error
+    text = redact(str(getattr(exc, "message", None) or exc)).strip().splitlines()
     first = text[0] if text else type(exc).__name__
     return first if len(first) <= limit else first[: limit - 1] + "…"

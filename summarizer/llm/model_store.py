@@ -11,9 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import struct
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from ..errors import ModelFileError
 
@@ -136,14 +138,91 @@ def _sha256(path: Path) -> str:
 
 
 def check_gguf(path: Path) -> Path:
-    """A user-supplied GGUF must exist and look like one (magic bytes) before llama.cpp sees it."""
+    """A user-supplied GGUF must exist and look whole before llama.cpp sees it.
+
+    Checks the magic bytes, the version, and walks the header (metadata and tensor table) to
+    make sure the file is long enough to hold every tensor it lists: a truncated download is
+    refused here with one clear line instead of failing inside llama.cpp.
+    """
     if not path.is_file():
         raise ModelFileError(f"GGUF model not found: {path}")
     try:
         with path.open("rb") as f:
             magic = f.read(4)
+            if magic != b"GGUF":
+                raise ModelFileError(f"not a GGUF model file: {path}")
+            problem = _gguf_problem(f, path.stat().st_size)
     except OSError as exc:
-        raise ModelFileError(f"cannot read GGUF model {path}: {exc.strerror}") from None
-    if magic != b"GGUF":
-        raise ModelFileError(f"not a GGUF model file: {path}")
+        raise ModelFileError(f"cannot read GGUF model {path}: {exc.strerror or exc}") from None
+    if problem:
+        raise ModelFileError(f"corrupt GGUF model {path}: {problem}")
     return path
+
+
+_GGUF_SCALAR = {0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8}  # value type -> bytes
+_GGUF_STRING, _GGUF_ARRAY = 8, 9
+_GGUF_MAX_COUNT = 1 << 24  # more tensors or metadata entries than this is garbage, not a model
+
+
+class _Truncated(Exception):
+    pass
+
+
+def _gguf_problem(f: Any, size: int) -> str | None:
+    """Why the GGUF header after the magic bytes is unusable, or None. Reads the header only."""
+
+    def read(n: int) -> bytes:
+        if n < 0 or f.tell() + n > size:
+            raise _Truncated
+        return f.read(n)
+
+    def u32() -> int:
+        return int(struct.unpack("<I", read(4))[0])
+
+    def u64() -> int:
+        return int(struct.unpack("<Q", read(8))[0])
+
+    def skip_value(kind: int) -> None:
+        if kind in _GGUF_SCALAR:
+            read(_GGUF_SCALAR[kind])
+        elif kind == _GGUF_STRING:
+            read(u64())
+        elif kind == _GGUF_ARRAY:
+            item, count = u32(), u64()
+            if item in _GGUF_SCALAR:
+                read(_GGUF_SCALAR[item] * count)
+            else:
+                for _ in range(count):
+                    skip_value(item)
+        else:
+            raise ValueError(f"unknown metadata type {kind}")
+
+    try:
+        version = u32()
+        if version not in (2, 3):
+            return f"unsupported GGUF version {version}"
+        n_tensors, n_kv = u64(), u64()
+        if n_tensors > _GGUF_MAX_COUNT or n_kv > _GGUF_MAX_COUNT:
+            return f"implausible header ({n_tensors:,} tensors, {n_kv:,} metadata entries)"
+        alignment = 32
+        for _ in range(n_kv):
+            key = read(u64())
+            kind = u32()
+            if key == b"general.alignment" and kind == 4:
+                alignment = u32() or 32
+            else:
+                skip_value(kind)
+        last_offset = -1
+        for _ in range(n_tensors):
+            read(u64())  # name
+            read(8 * u32())  # dimensions
+            u32()  # type
+            last_offset = max(last_offset, u64())
+        data_start = -(-f.tell() // alignment) * alignment
+    except _Truncated:
+        return f"the file ends inside its header ({size:,} bytes): an incomplete download?"
+    except (ValueError, struct.error) as exc:
+        return str(exc)
+    if last_offset >= 0 and data_start + last_offset >= size:
+        return f"{size:,} bytes is too short for the tensors it lists: an incomplete download?"
+    return None

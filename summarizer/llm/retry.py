@@ -10,6 +10,7 @@ from __future__ import annotations
 import email.utils
 import random
 import time
+from collections.abc import Callable
 from typing import Any
 
 from tenacity import (
@@ -18,7 +19,6 @@ from tenacity import (
     Retrying,
     retry_if_exception,
     stop_after_attempt,
-    stop_after_delay,
 )
 
 RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
@@ -95,10 +95,28 @@ class BackoffWithRetryAfter:
         return random.uniform(0, ceiling)
 
 
-def _policy(attempts: int, deadline: float, sleep: Any | None) -> dict[str, Any]:
+class StopAtDeadline:
+    """Stop retrying when the next try would start after the brief's deadline (wait included).
+
+    One deadline covers a whole brief, so it is an absolute time on ``clock``, shared by every
+    HTTP call of that brief; ``hit`` tells the caller the deadline, not the attempt bound, stopped it.
+    """
+
+    def __init__(self, deadline_at: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.deadline_at = deadline_at
+        self.clock = clock
+        self.hit = False
+
+    def __call__(self, state: RetryCallState) -> bool:
+        if self.clock() + state.upcoming_sleep >= self.deadline_at:
+            self.hit = True
+        return self.hit
+
+
+def _policy(attempts: int, deadline: StopAtDeadline, sleep: Any | None) -> dict[str, Any]:
     policy: dict[str, Any] = {
         "retry": retry_if_exception(is_transient),
-        "stop": stop_after_attempt(max(1, attempts)) | stop_after_delay(deadline),
+        "stop": stop_after_attempt(max(1, attempts)) | deadline,
         "wait": BackoffWithRetryAfter(),
         "reraise": True,
     }
@@ -107,9 +125,9 @@ def _policy(attempts: int, deadline: float, sleep: Any | None) -> dict[str, Any]
     return policy
 
 
-def transport_retrying(attempts: int, deadline: float, sleep: Any | None = None) -> Retrying:
+def transport_retrying(attempts: int, deadline: StopAtDeadline, sleep: Any | None = None) -> Retrying:
     return Retrying(**_policy(attempts, deadline, sleep))
 
 
-def async_transport_retrying(attempts: int, deadline: float, sleep: Any | None = None) -> AsyncRetrying:
+def async_transport_retrying(attempts: int, deadline: StopAtDeadline, sleep: Any | None = None) -> AsyncRetrying:
     return AsyncRetrying(**_policy(attempts, deadline, sleep))

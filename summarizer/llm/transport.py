@@ -19,7 +19,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..errors import ModelFileError
 from ..settings import Settings
+from . import redact
 
 
 class Transport(Protocol):
@@ -35,7 +37,9 @@ class EndpointTransport:
     def __init__(self, settings: Settings) -> None:
         self.label = settings.endpoint_label
         self.model = settings.model_name
+        self.timeout = settings.timeout  # per request; the asker cuts it to what is left of the deadline
         self._settings = settings
+        redact.register(settings.api_key, *redact.url_secrets(settings.base_url))
         self._sync: Any = None
         self._async: Any = None
 
@@ -78,7 +82,10 @@ class EmbeddedTransport:
         self.on_token = on_token
 
     def _llama(self) -> Any:
-        return _load_llama(str(self._gguf), self._settings.n_ctx, self._settings.n_threads)
+        try:
+            return _load_llama(str(self._gguf), self._settings.n_ctx, self._settings.n_threads)
+        except (ValueError, RuntimeError) as exc:  # llama-cpp-python's "Failed to load model from file"
+            raise ModelFileError(f"cannot load GGUF model {self._gguf}: {exc}") from None
 
     def create(self, **kwargs: Any) -> Any:
         from openai.types.chat import ChatCompletion

@@ -1,0 +1,132 @@
+"""``brief batch PATH... -o briefs.jsonl``: argument parsing and display over ``run_batch``.
+
+Registered in ``cli.py`` with ``app.command("batch")(batch_command)``. Heavy modules load
+only once a batch really runs, so ``brief --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..console import fail
+from ..console import stderr as _stderr
+from ..errors import BriefError, InputError
+
+MODE_NAMES = ("auto", "tools", "json", "md_json", "json_schema")
+VIA_NAMES = ("direct", "batch-api")
+
+
+def _fail(error: BriefError, verbose: bool) -> None:
+    fail(error, verbose, prog="brief batch")
+
+
+def _check(concurrency: int, rpm: float | None, tpm: float | None, mode: str | None, via: str,
+           max_retries: int | None) -> None:
+    if concurrency < 1:
+        raise InputError("--concurrency must be at least 1")
+    if (rpm is not None and rpm <= 0) or (tpm is not None and tpm <= 0):
+        raise InputError("--rpm and --tpm must be positive")
+    if mode is not None and mode not in MODE_NAMES:
+        raise InputError(f"unknown --mode {mode!r}: use one of {', '.join(MODE_NAMES)}")
+    if via not in VIA_NAMES:
+        raise InputError(f"unknown --via {via!r}: use one of {', '.join(VIA_NAMES)}")
+    if max_retries is not None and not 0 <= max_retries <= 10:
+        raise InputError("--max-retries must be between 0 and 10")
+
+
+def batch_command(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(help="Article files, directories (walked for .txt/.md/.html) and globs.", show_default=False),
+    ] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="JSONL file: one brief a line, appended.")] = Path(
+        "briefs.jsonl"
+    ),
+    published: Annotated[
+        str | None, typer.Option("--published", "-p", help="Publication date (YYYY-MM-DD) for every article.")
+    ] = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", "-j", help="Briefs in flight at once.")] = 8,
+    rpm: Annotated[float | None, typer.Option(help="Requests per minute at most, for this endpoint.")] = None,
+    tpm: Annotated[float | None, typer.Option(help="Tokens per minute at most, for this endpoint.")] = None,
+    cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse briefs of articles seen before.")] = True,
+    clear_cache: Annotated[bool, typer.Option("--clear-cache", help="Empty the brief cache first.")] = False,
+    via: Annotated[str, typer.Option(help="direct, or batch-api (the OpenAI Batch API, then re-asks).")] = "direct",
+    poll: Annotated[float, typer.Option(help="With --via batch-api: seconds between status checks.")] = 30.0,
+    prompt_cache_mb: Annotated[
+        int, typer.Option(help="Embedded model: MiB of prompt KV states kept in RAM (0: off).")
+    ] = 0,
+    fsync: Annotated[bool, typer.Option("--fsync/--no-fsync", help="Sync each line to disk as written.")] = True,
+    model: Annotated[str | None, typer.Option(help="Model name at the endpoint [env BRIEF_MODEL].")] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="OpenAI-compatible endpoint [env OPENAI_BASE_URL].", show_default=False)
+    ] = None,
+    mode: Annotated[
+        str | None, typer.Option(help="Structured-output mode: auto, tools, json, md_json, json_schema.")
+    ] = None,
+    max_retries: Annotated[int | None, typer.Option(help="Re-asks when the answer fails validation.")] = None,
+    gguf: Annotated[Path | None, typer.Option(help="Run this GGUF model in-process [env BRIEF_GGUF].")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary on stderr.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log requests; show tracebacks.")] = False,
+) -> None:
+    """Brief many articles into a JSONL file; run it again to finish what is left and retry failures."""
+    console = _stderr()
+    progress: Any = None
+    try:
+        _check(concurrency, rpm, tpm, mode, via, max_retries)
+        if clear_cache:
+            from .cache import clear_cache as clear
+
+            removed = clear()
+            if not quiet:
+                console.print(f"cache cleared ({removed} brief(s))")
+            if not paths:
+                return
+        if not paths:
+            raise InputError("name at least one article file, directory or glob")
+        if verbose:
+            logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
+
+        import asyncio
+
+        from ..pipeline import parse_published
+        from ..settings import settings_from_env
+        from .cache import BriefCache
+        from .job import BatchJob, run_batch
+        from .progress import BarProgress, summary_lines
+
+        settings = settings_from_env().with_overrides(
+            model=model, base_url=base_url, mode=mode, max_retries=max_retries, gguf=gguf
+        )
+        store = BriefCache.open() if cache else None
+        job = BatchJob(
+            paths=list(paths), output=output, settings=settings, published=parse_published(published),
+            concurrency=concurrency, rpm=rpm, tpm=tpm, cache=store, via=via,  # type: ignore[arg-type]
+            fsync=fsync, prompt_cache_bytes=prompt_cache_mb * 2**20 or None, poll_seconds=poll,
+        )
+        try:
+            with BarProgress(console, quiet=quiet) as progress:
+                summary = asyncio.run(run_batch(job, progress))
+        finally:
+            if store is not None:
+                store.close()
+    except BriefError as error:
+        _fail(error, verbose)
+    except KeyboardInterrupt:
+        written = progress.written if progress is not None else 0
+        console.print(f"brief batch: interrupted after {written} brief(s) written; run it again to continue")
+        raise typer.Exit(130) from None
+    if not quiet:
+        for line in summary_lines(summary):
+            console.print(line)
+        if summary.failed:
+            console.print(f"failures and reasons: {job.failures_path}")
+    if summary.exit_code:
+        raise typer.Exit(summary.exit_code)
+
+
+__all__ = ["batch_command"]

@@ -1,0 +1,84 @@
+"""Counting and pacing every model call of a batch, failed attempts and re-asks included.
+
+``MeteredTransport`` wraps whatever transport a ``Summarizer`` made (endpoint or embedded) and
+has the same shape, so instructor, retries and the ledger above it are unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ..llm.transport import Transport
+from .limits import EndpointLimits
+
+
+@dataclass
+class Meter:
+    """What a batch spent: HTTP calls that returned, and their tokens."""
+
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def record(self, completion: Any) -> int:
+        usage = getattr(completion, "usage", None)
+        prompt = int(getattr(usage, "prompt_tokens", 0) or 0)
+        completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
+        self.calls += 1
+        self.prompt_tokens += prompt
+        self.completion_tokens += completion_tokens
+        return prompt + completion_tokens
+
+
+def estimate_tokens(kwargs: dict[str, Any]) -> int:
+    """A cheap upper-ish guess of a request's prompt tokens (about four characters a token)."""
+    size = sum(len(str(m.get("content") or "")) for m in kwargs.get("messages", []))
+    if kwargs.get("tools"):
+        size += len(json.dumps(kwargs["tools"]))
+    return max(1, size // 4)
+
+
+class MeteredTransport:
+    """A transport that waits for its endpoint's rate limits, then counts what each call used."""
+
+    def __init__(self, inner: Transport, meter: Meter, limits: EndpointLimits | None = None) -> None:
+        self.inner = inner
+        self.meter = meter
+        self.limits = limits
+        self.label = inner.label
+        self.model = inner.model
+
+    def create(self, **kwargs: Any) -> Any:
+        completion = self.inner.create(**kwargs)
+        self.meter.record(completion)
+        return completion
+
+    async def acreate(self, **kwargs: Any) -> Any:
+        estimate = estimate_tokens(kwargs) if self.limits is not None else 0
+        if self.limits is not None:
+            await self.limits.before_call(estimate)
+        completion = await self.inner.acreate(**kwargs)
+        used = self.meter.record(completion)
+        if self.limits is not None:
+            self.limits.after_call(estimate, used)
+        return completion
+
+    def __getattr__(self, name: str) -> Any:
+        # Anything else (e.g. the embedded transport's model handle) is the wrapped transport's.
+        return getattr(self.inner, name)
+
+
+async def aclose_transport(transport: Any) -> None:
+    """Close the async HTTP client under any wrappers, inside the loop that opened it.
+
+    Left to the garbage collector, it would be closed after ``asyncio.run`` closed the loop
+    ("Event loop is closed"). EndpointTransport has no close method yet (see the batch report).
+    """
+    while hasattr(transport, "inner"):
+        transport = transport.inner
+    client = getattr(transport, "_async", None)
+    if client is not None:
+        transport._async = None
+        await client.close()

@@ -1,0 +1,235 @@
+"""Many articles, briefed concurrently: results come back as each one finishes.
+
+``asummarize_many`` is the engine (``Summarizer.asummarize`` underneath, a bounded number
+in flight, the cache in front); ``summarize_many`` drives it from plain synchronous code.
+One article's failure is a result with its error, never the end of the batch.
+
+>>> for result in summarize_many(Path("articles").glob("*.txt"), concurrency=8):   # doctest: +SKIP
+...     print(result.source, result.brief.headline if result.ok else result.error)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from ..article import Article
+from ..errors import BriefError, InputError, ModelError
+from ..schema import Brief
+from ..settings import Settings
+from .cache import BriefCache, CacheKey
+from .inputs import Item, as_items, content_hash
+from .limits import limits_for
+from .metering import Meter, MeteredTransport, aclose_transport
+
+if TYPE_CHECKING:
+    from ..pipeline import Summarizer
+
+Published = str | date | None | Callable[[str], str | date | None]  # one date, or one per source
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """Which input this was, and either its ``brief`` or its ``error``."""
+
+    index: int  # position in the inputs
+    source: str  # the path, or "<text N>" for text given directly
+    content_hash: str | None = None  # None when the input could not be read
+    brief: Brief | None = None
+    error: BriefError | None = None
+    cached: bool = False
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.brief is not None
+
+
+@dataclass
+class Engine:
+    """Briefs items with at most ``concurrency`` in flight; the pieces ``run_batch`` and the API share."""
+
+    summarizer: Summarizer
+    concurrency: int = 8
+    published: Published = None
+    cache: BriefCache | None = None
+
+    def published_for(self, source: str) -> date | None:
+        from ..pipeline import parse_published
+
+        value = self.published(source) if callable(self.published) else self.published
+        return parse_published(value)
+
+    async def brief_one(self, item: Item) -> BatchResult:
+        started = time.perf_counter()
+        digest: str | None = None
+        try:
+            article = item.read()
+            digest = content_hash(article.text)
+            day = self.published_for(item.source)
+            key = CacheKey.for_article(digest, self.summarizer.settings, day) if self.cache is not None else None
+            if key is not None and self.cache is not None and (hit := self.cache.get(key)) is not None:
+                brief = hit.model_copy(update={"meta": hit.meta.model_copy(update={"source": item.source})})
+                return BatchResult(item.index, item.source, digest, brief, cached=True, seconds=_since(started))
+            brief = await self.summarizer.asummarize(article.text, published=day, source=item.source)
+            if key is not None and self.cache is not None:
+                self.cache.put(key, brief)  # at once: an interrupted batch keeps what it paid for
+            return BatchResult(item.index, item.source, digest, brief, seconds=_since(started))
+        except BriefError as error:
+            return BatchResult(item.index, item.source, digest, error=error, seconds=_since(started))
+        except Exception as error:  # noqa: BLE001 - one article's surprise must not end the batch
+            wrapped = ModelError(f"{type(error).__name__}: {error}")
+            return BatchResult(item.index, item.source, digest, error=wrapped, seconds=_since(started))
+
+    async def run(self, items: Iterable[Item]) -> AsyncIterator[BatchResult]:
+        """Results in the order they finish. Items are pulled lazily, so memory stays flat."""
+        pending: set[asyncio.Task[BatchResult]] = set()
+        source = iter(items)
+        limit = max(1, self.concurrency)
+
+        def fill() -> None:
+            while len(pending) < limit and (item := next(source, None)) is not None:
+                pending.add(asyncio.ensure_future(self.brief_one(item)))
+
+        fill()
+        try:
+            while pending:
+                done, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                pending.difference_update(done)
+                fill()  # keep the pipe full while the caller handles what is done
+                for task in sorted(done, key=lambda t: t.result().index):
+                    yield task.result()
+        finally:
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
+
+def _since(started: float) -> float:
+    return round(time.perf_counter() - started, 4)
+
+
+def prepare_summarizer(
+    settings: Settings,
+    *,
+    meter: Meter | None = None,
+    rpm: float | None = None,
+    tpm: float | None = None,
+    prompt_cache_bytes: int | None = None,
+) -> Summarizer:
+    """A ``Summarizer`` whose every call is counted in ``meter`` and paced by the endpoint's limits."""
+    from ..pipeline import Summarizer
+
+    summarizer = Summarizer(settings)
+    # Summarizer has no public transport hook yet: wrap the one it made (see the batch report).
+    asker = summarizer._get_asker()
+    limits = limits_for(asker.transport.label, rpm, tpm)
+    asker.transport = MeteredTransport(asker.transport, meter or Meter(), limits)
+    if prompt_cache_bytes:
+        from .embedded import enable_prompt_cache
+
+        enable_prompt_cache(summarizer, prompt_cache_bytes)
+    return summarizer
+
+
+def effective_concurrency(settings: Settings, concurrency: int) -> int:
+    # The embedded model answers one request at a time (transport lock): more in flight only queues threads.
+    return concurrency if settings.uses_endpoint else 1
+
+
+async def asummarize_many(
+    texts_or_paths: Iterable[str | Path | Article],
+    *,
+    concurrency: int = 8,
+    settings: Settings | None = None,
+    published: Published = None,
+    cache: BriefCache | bool = False,
+    rpm: float | None = None,
+    tpm: float | None = None,
+    meter: Meter | None = None,
+) -> AsyncIterator[BatchResult]:
+    """Brief many articles concurrently; yields a ``BatchResult`` as each finishes.
+
+    ``Path`` items are files, ``str`` items are article text, ``Article`` items are text with a source.
+    ``published`` is one date for all, or a function of the source. ``cache=True`` uses the user cache.
+
+    >>> async for result in asummarize_many(paths, concurrency=16):   # doctest: +SKIP
+    ...     print(result.index, result.ok)
+    """
+    from ..settings import settings_from_env
+
+    resolved = settings or settings_from_env()
+    if not callable(published):
+        from ..pipeline import parse_published
+
+        published = parse_published(published)  # a bad date is a usage error, before any work
+    if concurrency < 1:
+        raise InputError("concurrency must be at least 1")
+    store = BriefCache.open() if cache is True else (cache if isinstance(cache, BriefCache) else None)
+    summarizer = None
+    try:
+        summarizer = prepare_summarizer(resolved, meter=meter, rpm=rpm, tpm=tpm)
+        engine = Engine(summarizer, effective_concurrency(resolved, concurrency), published, store)
+        async for result in engine.run(as_items(texts_or_paths)):
+            yield result
+    finally:
+        if summarizer is not None:
+            await aclose_transport(summarizer._get_asker().transport)
+        if cache is True and store is not None:
+            store.close()
+
+
+def summarize_many(
+    texts_or_paths: Iterable[str | Path | Article],
+    *,
+    concurrency: int = 8,
+    settings: Settings | None = None,
+    published: Published = None,
+    cache: BriefCache | bool = False,
+    rpm: float | None = None,
+    tpm: float | None = None,
+    meter: Meter | None = None,
+) -> Iterator[BatchResult]:
+    """The synchronous twin of :func:`asummarize_many`: an iterator of results as they finish.
+
+    >>> for result in summarize_many([text_a, text_b], published="2024-02-02"):   # doctest: +SKIP
+    ...     print(result.source, result.ok)
+    """
+    return iterate_sync(
+        asummarize_many(
+            texts_or_paths, concurrency=concurrency, settings=settings, published=published, cache=cache,
+            rpm=rpm, tpm=tpm, meter=meter,
+        )
+    )
+
+
+def iterate_sync(results: AsyncIterator[T]) -> Iterator[T]:
+    """Drive an async iterator from sync code on a private event loop; Ctrl-C cancels what is in flight."""
+
+    async def step() -> T:
+        return await anext(results)
+
+    async def close() -> None:
+        await results.aclose()  # type: ignore[attr-defined]
+
+    with asyncio.Runner() as runner:
+        try:
+            while True:
+                try:
+                    yield runner.run(step())
+                except StopAsyncIteration:
+                    return
+        finally:
+            try:
+                runner.run(close())
+            except RuntimeError:  # already closing after an interrupt: the runner cancels the rest
+                pass
+
+
+__all__ = ["BatchResult", "Engine", "asummarize_many", "iterate_sync", "prepare_summarizer", "summarize_many"]

@@ -1,0 +1,129 @@
+"""Where an article comes from: a text or Markdown file, an HTML page, a URL, or stdin.
+
+>>> doc = load_article("page.html")          # doctest: +SKIP
+>>> doc.text, doc.title, doc.published      # the extracted body, and the page's metadata
+
+``load_article`` returns a ``Document``: an ``Article`` (``text``, ``source``) plus what the page said
+about itself. For a page or a URL, ``text`` is the *extracted* article body, and it is the text that is
+briefed: every span in the brief points into it.
+
+    text.py  — (in ``article.py``) plain text decoding, shared with the batch runner
+    html.py  — the article body and metadata of an HTML page (trafilatura)
+    url.py   — fetching a page over HTTP, bounded
+    detect.py — what the bytes are, their charset, the article's language
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..article import Article, read_article
+from ..errors import InputError
+
+DEFAULT_MAX_INPUT_BYTES = 5_000_000  # a saved news page with inline scripts is 0.3–3 MB; its text is far less
+DEFAULT_FETCH_TIMEOUT = 20.0
+
+
+@dataclass(frozen=True)
+class Document(Article):
+    """An article and what its page said about it (None when the page did not say, or it was plain text)."""
+
+    title: str | None = None
+    author: str | None = None
+    site: str | None = None
+    url: str | None = None
+    published: date | None = None
+    extracted_from: str | None = None  # "html" (a page) or "url" (a fetched page); None for text as given
+
+    def meta(self) -> dict[str, Any]:
+        """The fields a brief's ``Meta`` records about where its text came from."""
+        return {
+            "title": self.title,
+            "author": self.author,
+            "site": self.site,
+            "url": self.url,
+            "extracted_from": self.extracted_from,
+        }
+
+
+def load_article(
+    target: str | Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
+    timeout: float = DEFAULT_FETCH_TIMEOUT,
+) -> Document:
+    """Read ``target`` — a path, ``-`` for stdin, or an ``http(s)://`` URL — into a ``Document``.
+
+    HTML (by content type, file name or first bytes) is reduced to its article body; PDFs, images and
+    other binary files, undecodable text, pages without article text and input over ``max_bytes`` are
+    refused with an ``InputError`` naming the source.
+    """
+    from .detect import decode_html, refuse_binary, sniff_kind
+    from .url import fetch, is_url
+
+    name = "<stdin>" if str(target) == "-" else str(target)
+    if is_url(name):
+        fetched = fetch(name, max_bytes=max_bytes, timeout=timeout)
+        if sniff_kind(fetched.data, fetched.url, fetched.content_type) == "html":
+            return _from_html(decode_html(fetched.data, name, fetched.charset), name, fetched.url, origin="url")
+        return Document(text=_decode_text(fetched.data, name), source=name, url=fetched.url, extracted_from="url")
+    if str(target) == "-":
+        data = sys.stdin.buffer.read(max_bytes + 1)
+        _check_size(data, name, max_bytes)
+        refuse_binary(data, name)
+        if sniff_kind(data, name) == "html":
+            return _from_html(decode_html(data, name), name, None, origin="html")
+        return Document(text=_decode_text(data, name), source=name)
+    head = _peek(Path(name))
+    if head is not None:
+        refuse_binary(head, name)
+        if sniff_kind(head, name) == "html":
+            data = _read_page(Path(name), max_bytes)
+            return _from_html(decode_html(data, name), name, None, origin="html")
+    # Plain text (and every file error) is article.py's: one reader, one set of messages, shared with batch.
+    plain = read_article(name)
+    return Document(text=plain.text, source=plain.source)
+
+
+def _from_html(page: str, source: str, url: str | None, origin: str) -> Document:
+    from .html import extract_article
+
+    return extract_article(page, source, url, origin=origin)
+
+
+def _decode_text(data: bytes, source: str) -> str:
+    from ..article import decode_article
+
+    return decode_article(data, source)
+
+
+def _peek(path: Path) -> bytes | None:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(8192)
+    except OSError:
+        return None  # read_article names the problem
+
+
+def _read_page(path: Path, max_bytes: int) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    _check_size(data, str(path), max_bytes)
+    return data
+
+
+def _check_size(data: bytes, name: str, max_bytes: int) -> None:
+    if len(data) > max_bytes:
+        raise InputError(f"{name}: over the {max_bytes:,}-byte input limit (set BRIEF_MAX_INPUT_BYTES to change it)")
+    if not data.strip():
+        raise InputError(f"{name}: the article is empty")
+
+
+__all__ = ["DEFAULT_MAX_INPUT_BYTES", "Document", "load_article"]
