@@ -281,8 +281,11 @@ def watch_command(
 def _register_subcommands() -> None:
     # Each subcommand module imports only typer and our errors at the top, so --help stays light.
     from .batch.command import batch_command
+    from .evaluation.command import HELP as EVAL_HELP
+    from .evaluation.command import eval_command
 
     app.command("batch", help="Brief many articles into a JSONL file; rerun to finish and retry.")(batch_command)
+    app.command("eval", help=EVAL_HELP)(eval_command)
 
 
 _register_subcommands()

@@ -1,0 +1,37 @@
+"""Measuring brief quality against human 5W1H gold annotations (``brief eval``).
+
+>>> from summarizer.evaluation import evaluate, load_dataset                       # doctest: +SKIP
+>>> report = evaluate(load_dataset("shared/eval/giveme5w1h-dev", limit=5), settings)  # doctest: +SKIP
+>>> report["overall"]                                                               # doctest: +SKIP
+{'precision': ..., 'precision_first_four': ...}
+
+The scoring rules are in :mod:`.scoring` and :mod:`.matching`; ``docs/eval.md`` explains them.
+Names are imported on first use, so registering the ``brief eval`` command stays light.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "evaluate": "evaluate",
+    "GoldAnswer": "loader",
+    "GoldArticle": "loader",
+    "load_dataset": "loader",
+    "build_report": "scoring",
+    "score_question": "scoring",
+}
+
+if TYPE_CHECKING:
+    from .evaluate import evaluate
+    from .loader import GoldAnswer, GoldArticle, load_dataset
+    from .scoring import build_report, score_question
+
+__all__ = ["GoldAnswer", "GoldArticle", "build_report", "evaluate", "load_dataset", "score_question"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,116 @@
+"""``brief eval``: arguments in, an evaluation out. The work is in the library (``summarizer.evaluation``).
+
+Registered in ``cli.py`` as ``app.command("eval", ...)(eval_command)``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import BriefError, InputError
+
+EXIT_BELOW = 3  # the score fell under --fail-under
+HELP = (
+    "Score briefs against human 5W1H gold: brief eval DATASET (a folder of Giveme5W1H .json files), "
+    "or brief eval --compare A.json B.json."
+)
+
+
+def eval_command(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="DATASET folder (or one .json); with --compare, two --json reports.", show_default=False),
+    ],
+    compare: Annotated[bool, typer.Option("--compare", help="Show the difference between two --json reports.")] = False,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the full report as JSON here.", show_default=False)
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N articles (by file name).")] = None,
+    ids: Annotated[
+        str | None, typer.Option(help="Comma-separated file-name prefixes of the articles to use.", show_default=False)
+    ] = None,
+    prompt: Annotated[
+        str | None, typer.Option(help="System prompt file prompts/NAME.md instead of prompts/brief.md.")
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="Model name at the endpoint [env BRIEF_MODEL].")] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="OpenAI-compatible endpoint [env OPENAI_BASE_URL].", show_default=False)
+    ] = None,
+    mode: Annotated[str | None, typer.Option(help="auto, tools, json, md_json, json_schema.")] = None,
+    max_retries: Annotated[int | None, typer.Option(help="Re-asks when the answer fails validation.")] = None,
+    timeout: Annotated[
+        float | None, typer.Option(help="Seconds per request (a busy shared server queues requests).")
+    ] = None,
+    fail_under: Annotated[
+        float | None, typer.Option(help="Exit 3 when overall precision (six questions) is below this.")
+    ] = None,
+    per_article: Annotated[bool, typer.Option("--articles/--no-articles", help="Show the per-article table.")] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log requests; show tracebacks.")] = False,
+) -> None:
+    from rich.console import Console
+
+    stdout, stderr = Console(highlight=False), Console(stderr=True, highlight=False)
+    try:
+        if verbose:
+            logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
+        if compare:
+            if len(paths) != 2:
+                raise InputError("--compare takes two reports: brief eval --compare A.json B.json")
+            from .compare import compare_reports, load_report, render_comparison
+
+            diff = compare_reports(load_report(paths[0]), load_report(paths[1]))
+            stdout.print(render_comparison(diff))
+            if json_out:
+                json_out.write_text(json.dumps(diff, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            return
+        if len(paths) != 1:
+            raise InputError("brief eval takes one DATASET (or --compare A.json B.json)")
+        if mode is not None and mode not in ("auto", "tools", "json", "md_json", "json_schema"):
+            raise InputError(f"unknown --mode {mode!r}")
+        from .evaluate import evaluate
+        from .loader import load_dataset
+
+        articles = load_dataset(paths[0], limit=limit, ids=[i.strip() for i in ids.split(",")] if ids else None)
+        from ..settings import settings_from_env
+
+        settings = settings_from_env().with_overrides(
+            model=model, base_url=base_url, mode=mode, max_retries=max_retries, timeout=timeout
+        )
+        total = len(articles)
+
+        def progress(done: int, run: object) -> None:
+            if quiet:
+                return
+            from .runner import ArticleRun
+
+            assert isinstance(run, ArticleRun)
+            state = f"failed: {run.error}" if run.error else "ok"
+            stderr.print(f"[dim]\\[{done}/{total}] {run.article.id[:10]} {run.seconds:.0f}s {state}[/]")
+
+        report = evaluate(articles, settings, dataset=str(paths[0]), prompt=prompt, on_progress=progress)
+    except BriefError as error:
+        stderr.print(f"[bold red]brief:[/] {error}", soft_wrap=True)
+        if verbose:
+            import traceback
+
+            traceback.print_exception(error)
+        raise typer.Exit(error.exit_code) from None
+    except KeyboardInterrupt:
+        stderr.print("brief: interrupted")
+        raise typer.Exit(130) from None
+
+    from .report import render_report
+
+    stdout.print(render_report(report, per_article=per_article))
+    if json_out:
+        json_out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    if fail_under is not None and (report["overall"]["precision"] or 0.0) < fail_under:
+        stderr.print(f"brief: overall precision {report['overall']['precision']} is below --fail-under {fail_under}")
+        raise typer.Exit(EXIT_BELOW)
