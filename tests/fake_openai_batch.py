@@ -29,6 +29,7 @@ class FakeBatchServer:
     answer: dict[str, Any]
     fail_marker: str | None = None  # an article containing this gets HTTP 400 (a hand-made fault)
     batch_errors: set[str] = field(default_factory=set)  # custom_ids the Batch output marks as failed
+    transient_every: int = 0  # every Nth chat request gets a hand-made 503 or 429 (0: never)
     chat_requests: list[dict[str, Any]] = field(default_factory=list)
     batch_requests: list[dict[str, Any]] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
@@ -88,6 +89,12 @@ def fake_openai_batch(latency: float = 0.0, **options: Any) -> Iterator[FakeBatc
                 payload = json.loads(body)
                 with state.lock:
                     state.chat_requests.append(payload)
+                    number = len(state.chat_requests)
+                if state.transient_every and number % state.transient_every == 0:
+                    # Alternate the two transient faults a busy endpoint gives.
+                    if number // state.transient_every % 2:
+                        return self._send(503, {"error": {"message": "fake overload"}})
+                    return self._send(429, {"error": {"message": "fake rate limit"}})
                 if latency:
                     time.sleep(latency)
                 article = payload["messages"][-1]["content"]
