@@ -15,7 +15,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
-    "evaluate": "evaluate",
+    "evaluate": "scorecard",
     "GoldAnswer": "loader",
     "GoldArticle": "loader",
     "load_dataset": "loader",
@@ -24,8 +24,8 @@ _EXPORTS = {
 }
 
 if TYPE_CHECKING:
-    from .evaluate import evaluate
     from .loader import GoldAnswer, GoldArticle, load_dataset
+    from .scorecard import evaluate
     from .scoring import build_report, score_question
 
 __all__ = ["GoldAnswer", "GoldArticle", "build_report", "evaluate", "load_dataset", "score_question"]

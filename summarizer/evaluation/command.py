@@ -74,8 +74,8 @@ def eval_command(
             raise InputError("brief eval takes one DATASET (or --compare A.json B.json)")
         if mode is not None and mode not in ("auto", "tools", "json", "md_json", "json_schema"):
             raise InputError(f"unknown --mode {mode!r}")
-        from .evaluate import evaluate
         from .loader import load_dataset
+        from .scorecard import evaluate
 
         articles = load_dataset(paths[0], limit=limit, ids=[i.strip() for i in ids.split(",")] if ids else None)
         from ..settings import settings_from_env

@@ -93,6 +93,12 @@ class EmbeddedTransport:
         llama = self._llama()
         kwargs.pop("model", None)
         kwargs.pop("timeout", None)
+        # llama.cpp generates until the context is full unless told otherwise; a small model
+        # looping inside a JSON list would run for minutes. A brief needs ~300-600 tokens.
+        kwargs.setdefault("max_tokens", self._settings.output_tokens)
+        # llama.cpp's server samples with repeat_penalty 1.1 and the in-process default is 1.0;
+        # without it the 1.5B model loops inside the `when` list until max_tokens.
+        kwargs.setdefault("repeat_penalty", 1.1)
         if self.on_token is not None:
             kwargs["logits_processor"] = _token_counter(self.on_token)
         with _LLAMA_LOCK:
