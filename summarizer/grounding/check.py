@@ -107,7 +107,8 @@ def _sentence_around(article: str, start: int, end: int, limit: int = 90) -> str
     left = max(article.rfind(".", 0, start), article.rfind("\n", 0, start)) + 1
     right_stop = [i for i in (article.find(".", end), article.find("\n", end)) if i != -1]
     right = min(right_stop) if right_stop else len(article)
-    sentence = " ".join(article[left:right].split())
+    # A sentence that follows a quote starts after its closing mark: “…take.” However, …
+    sentence = " ".join(article[left:right].split()).lstrip("”’\"' ")
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
