@@ -387,3 +387,24 @@ def test_batch_api_failures_are_asked_again_directly(tmp_path: Path) -> None:
 def test_bad_options_are_usage_errors(option: list[str], tmp_path: Path) -> None:
     code, output = cli(str(tmp_path), *option)
     assert code == 2 and "brief batch:" in output
+
+
+def test_a_saved_page_in_a_batch_is_briefed_from_its_article_body(tmp_path: Path) -> None:
+    from summarizer.sources import load_article
+
+    folder = tmp_path / "in"
+    write_articles(folder, 1)
+    page = folder / "story.html"
+    page.write_bytes((ROOT / "fixtures" / "articles" / "html" / "us-strikes-iraq-syria-2024-02-02.html").read_bytes())
+    out = tmp_path / "briefs.jsonl"
+    with fake_openai_batch() as srv:
+        code, output = cli(str(folder), "-o", str(out), "--base-url", srv.url, "-q")
+        sent = [r["messages"][-1]["content"] for r in srv.chat_requests]
+    assert code == 0, output
+    assert not any("<html" in content or "<div" in content for content in sent)
+    body = load_article(page).text
+    record = next(r for r in lines(out) if r["source"].endswith("story.html"))
+    for position in record["brief"]["positions"]:
+        if position["quote_span"]:
+            span = position["quote_span"]
+            assert body[span["start"] : span["end"]] == position["quote"]

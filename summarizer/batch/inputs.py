@@ -44,6 +44,10 @@ class Item:
                 raise InputError(f"{self.source}: the article is empty")
             return Article(text=self.text, source=self.source)
         assert self.path is not None
+        if self.path.suffix.lower() in {".html", ".htm"}:
+            from ..sources import load_article  # a saved page: brief its article body, not its markup
+
+            return load_article(self.path)
         return read_article(self.path)
 
 
