@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 
 from .console import fail, stderr
 from .errors import EXIT_INPUT, EXIT_MODEL, BriefError, DeliveryFailed, InputError
+from .options import BaseUrlOption, GgufOption, MaxRetriesOption, ModelOption, ModeOption
 
 FORMAT_NAMES = ("text", "markdown", "json")
 MODE_NAMES = ("auto", "tools", "json", "md_json", "json_schema")
@@ -99,15 +100,11 @@ def summarize_command(
     output_format: Annotated[
         str, typer.Option("--format", "-f", help="text, markdown or json.", case_sensitive=False)
     ] = "text",
-    model: Annotated[str | None, typer.Option(help="Model name at the endpoint [env BRIEF_MODEL].")] = None,
-    base_url: Annotated[
-        str | None, typer.Option(help="OpenAI-compatible endpoint [env OPENAI_BASE_URL].", show_default=False)
-    ] = None,
-    mode: Annotated[
-        str | None, typer.Option(help="Structured-output mode: auto, tools, json, md_json, json_schema.")
-    ] = None,
-    max_retries: Annotated[int | None, typer.Option(help="Re-asks when the answer fails validation.")] = None,
-    gguf: Annotated[Path | None, typer.Option(help="Run this GGUF model in-process [env BRIEF_GGUF].")] = None,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
+    mode: ModeOption = None,
+    max_retries: MaxRetriesOption = None,
+    gguf: GgufOption = None,
     evidence: Annotated[bool, typer.Option(help="Show each quote in its article context.")] = False,
     post: Annotated[
         str | None, typer.Option(help="Post the brief to slack, mattermost, teams or discord.", show_default=False)

@@ -16,6 +16,7 @@ import typer
 from ..console import fail
 from ..console import stderr as _stderr
 from ..errors import BriefError, InputError
+from ..options import BaseUrlOption, GgufOption, MaxRetriesOption, ModelOption, ModeOption
 
 MODE_NAMES = ("auto", "tools", "json", "md_json", "json_schema")
 VIA_NAMES = ("direct", "batch-api")
@@ -61,15 +62,11 @@ def batch_command(
         int, typer.Option(help="Embedded model: MiB of prompt KV states kept in RAM (0: off).")
     ] = 0,
     fsync: Annotated[bool, typer.Option("--fsync/--no-fsync", help="Sync each line to disk as written.")] = True,
-    model: Annotated[str | None, typer.Option(help="Model name at the endpoint [env BRIEF_MODEL].")] = None,
-    base_url: Annotated[
-        str | None, typer.Option(help="OpenAI-compatible endpoint [env OPENAI_BASE_URL].", show_default=False)
-    ] = None,
-    mode: Annotated[
-        str | None, typer.Option(help="Structured-output mode: auto, tools, json, md_json, json_schema.")
-    ] = None,
-    max_retries: Annotated[int | None, typer.Option(help="Re-asks when the answer fails validation.")] = None,
-    gguf: Annotated[Path | None, typer.Option(help="Run this GGUF model in-process [env BRIEF_GGUF].")] = None,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
+    mode: ModeOption = None,
+    max_retries: MaxRetriesOption = None,
+    gguf: GgufOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary on stderr.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log requests; show tracebacks.")] = False,
 ) -> None:
