@@ -165,12 +165,12 @@ def test_unreachable_webhook_fails_as_transient_without_its_url(caplog: pytest.L
 
 def test_malformed_webhook_url_is_refused_without_echoing_it() -> None:
     with pytest.raises(ChatDeliveryError) as caught:
-        post_brief(sample_brief(), "hooks.slack.com/services/T0/B0/sEcReTtOkEn", "slack", sleep=Sleeps())
+        post_brief(sample_brief(), "hooks.example.invalid/services/sEcReTtOkEn", "slack", sleep=Sleeps())
     assert "sEcReTtOkEn" not in str(caught.value)
     assert "https://" in str(caught.value)
 
 
 def test_redacted_url_keeps_only_scheme_and_host() -> None:
-    assert redact_url("https://hooks.slack.com/services/T0/B0/XXXX?x=1") == "https://hooks.slack.com"
+    assert redact_url("https://hooks.example.invalid/services/PLACEHOLDER?x=1") == "https://hooks.example.invalid"
     assert redact_url("https://user:pw@example.org:8443/hooks/abc") == "https://example.org:8443"
     assert redact_url("not a url") == "<invalid URL>"

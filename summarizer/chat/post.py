@@ -72,7 +72,7 @@ def post_brief(
     """Render ``brief`` for ``platform`` and post it to ``webhook_url``.
 
     >>> post_brief(brief, os.environ["SLACK_WEBHOOK"], "slack")  # doctest: +SKIP
-    PostResult(platform='slack', host='https://hooks.slack.com', status=200, attempts=1, response='ok')
+    PostResult(platform='slack', host='https://hooks.example.invalid', status=200, attempts=1, response='ok')
 
     Raises :class:`ChatDeliveryError` (with the platform's own error text, never the URL) when
     the platform rejects the post or it still fails after ``max_attempts`` tries.

@@ -46,8 +46,8 @@ class Transport(Protocol):
 def redact_url(url: str) -> str:
     """``scheme://host[:port]`` of a URL: what may be shown of a webhook.
 
-    >>> redact_url("https://hooks.slack.com/services/T000/B000/XXXX")
-    'https://hooks.slack.com'
+    >>> redact_url("https://hooks.example.invalid/services/PLACEHOLDER")
+    'https://hooks.example.invalid'
     """
     try:
         parts = urlsplit(url)
