@@ -69,6 +69,15 @@ def replay_settings() -> Settings:
 
 
 @pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No endpoint, key or setting leaks in from the machine; the brief cache lives in tmp_path."""
+    for name in list(os.environ):
+        if name.startswith(("BRIEF_", "OPENAI_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("BRIEF_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@pytest.fixture
 def sample_text() -> str:
     return SAMPLE.read_text(encoding="utf-8")
 

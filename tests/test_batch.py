@@ -34,12 +34,7 @@ from summarizer.settings import Settings
 TEXT = SAMPLE.read_text(encoding="utf-8")
 
 
-@pytest.fixture(autouse=True)
-def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in list(os.environ):
-        if name.startswith(("BRIEF_", "OPENAI_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("BRIEF_CACHE_DIR", str(tmp_path / "cache"))
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 def write_articles(folder: Path, count: int, suffix: str = ".txt", start: int = 0) -> list[Path]:

@@ -27,11 +27,7 @@ TEXT = SAMPLE.read_text(encoding="utf-8")
 
 
 @pytest.fixture(autouse=True)
-def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in list(os.environ):
-        if name.startswith(("BRIEF_", "OPENAI_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("BRIEF_CACHE_DIR", str(tmp_path / "cache"))
+def isolated(clean_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
 
 

@@ -13,8 +13,9 @@ calls), ``output`` (JSONL that survives a kill), ``job`` (a resumable run over f
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_exports
 
 _EXPORTS = {
     "summarize_many": "runner",
@@ -46,7 +47,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
-    raise AttributeError(f"module 'summarizer.batch' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -11,8 +11,9 @@ Names are imported on first use, so registering the ``brief eval`` command stays
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_exports
 
 _EXPORTS = {
     "evaluate": "scorecard",
@@ -31,7 +32,4 @@ if TYPE_CHECKING:
 __all__ = ["GoldAnswer", "GoldArticle", "build_report", "evaluate", "load_dataset", "score_question"]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)
