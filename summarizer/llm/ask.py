@@ -21,6 +21,7 @@ import inspect
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -52,6 +53,19 @@ def instructor_mode(name: str) -> Any:
         "md_json": instructor.Mode.MD_JSON,
         "json_schema": instructor.Mode.JSON_SCHEMA,
     }[name]
+
+
+@cache
+def instructor_model(response_model: type[T]) -> type[T]:
+    """``response_model`` wrapped once the way instructor wraps it on every call.
+
+    instructor builds a new pydantic subclass per request (~2 ms, and its schema cache never hits
+    because the class is new each time); given an already wrapped class it uses it as it is.
+    The wrapper subclasses ``response_model``, so answers are still instances of it.
+    """
+    import instructor
+
+    return instructor.openai_schema(response_model)
 
 
 @dataclass
@@ -149,7 +163,7 @@ class Asker:
         return {
             "model": self.transport.model,
             "messages": messages,
-            "response_model": response_model,
+            "response_model": instructor_model(response_model),
             "max_retries": self.max_retries,
             "temperature": self.temperature,
         }

@@ -6,7 +6,9 @@ Pure functions over bytes and text, no I/O: the readers in ``sources/`` call the
 from __future__ import annotations
 
 import re
-from typing import Literal
+from functools import cache
+from itertools import islice
+from typing import Any, Literal
 
 from ..errors import InputError
 
@@ -98,7 +100,7 @@ LANGUAGE_NAMES = {
     "en": "English", "pt": "Portuguese", "es": "Spanish", "fr": "French", "de": "German", "it": "Italian",
     "nl": "Dutch", "ca": "Catalan", "pl": "Polish", "ro": "Romanian", "sv": "Swedish", "da": "Danish",
     "no": "Norwegian", "fi": "Finnish", "tr": "Turkish", "ru": "Russian", "uk": "Ukrainian", "ar": "Arabic",
-    "zh-cn": "Chinese", "zh-tw": "Chinese", "ja": "Japanese", "ko": "Korean", "hi": "Hindi", "id": "Indonesian",
+    "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "hi": "Hindi", "id": "Indonesian",
 }
 _MIN_LETTERS = 40  # below this, n-gram detection is a guess
 _MIN_PROBABILITY = 0.80
@@ -107,20 +109,24 @@ _MIN_PROBABILITY = 0.80
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the article's language (``"pt"``), or None when too short or not confident.
 
-    ``langdetect`` ships its profiles in the wheel (no download) and is seeded, so a text always gets
-    the same answer. The first 5,000 characters are enough and keep long articles cheap.
+    ``py3langid`` (langid.py's naive Bayes over byte n-grams, 97 languages) ships its model in the
+    wheel, needs no seed (no random trials: a text always gets the same answer) and takes ~0.8 ms
+    on an article, where ``langdetect`` took ~4 ms: it runs for every article of a batch. The
+    first 5,000 characters are enough and keep long articles cheap.
     """
     sample = text[:5000]
-    if sum(ch.isalpha() for ch in sample) < _MIN_LETTERS:
+    if len(list(islice(filter(str.isalpha, sample), _MIN_LETTERS))) < _MIN_LETTERS:
         return None
-    from langdetect import DetectorFactory, LangDetectException, detect_langs
+    code, probability = _identifier().classify(sample)
+    return str(code) if probability >= _MIN_PROBABILITY else None
 
-    DetectorFactory.seed = 0
-    try:
-        best = detect_langs(sample)[0]
-    except LangDetectException:
-        return None
-    return best.lang if best.prob >= _MIN_PROBABILITY else None
+
+@cache
+def _identifier() -> Any:
+    # Loading the model takes ~0.8 s: once per process, and only when a text needs it.
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def language_name(code: str | None) -> str | None:
