@@ -44,12 +44,17 @@ class BriefLead(BaseModel):
 
 
 def brief_in_parts(
-    article: str, parts: list[Part], published: date | None, repair_calls: int, language: LanguagePlan | None
+    article: str,
+    parts: list[Part],
+    published: date | None,
+    repair_calls: int,
+    language: LanguagePlan | None,
+    system_prompt: str = "brief",
 ) -> Flow:
     """Brief each part, merge the grounded parts, and ask once for the lead of the whole."""
     outcomes: list[Outcome] = []
     for number, part in enumerate(parts, 1):
-        flow = brief_flow(part.of(article), published, repair_calls, language=language)
+        flow = brief_flow(part.of(article), published, repair_calls, language=language, system_prompt=system_prompt)
         outcome = yield from _labelled(flow, f"part {number}/{len(parts)}")
         outcomes.append(outcome)
     merged = merge_grounded([shift(o.grounded, p.start) for o, p in zip(outcomes, parts, strict=True)])

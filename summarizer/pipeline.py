@@ -28,7 +28,7 @@ from .grounding.check import Grounded, apply_repairs, complete_from_article, giv
 from .job import Job, prepare_job
 from .language import LanguagePlan
 from .llm.ask import Asker, Ledger
-from .prompts import load_prompt
+from .prompts import load_prompt, load_system_prompt
 from .repair import QuoteRepairs, build_repair_messages, repairs_by_index
 from .schema import Brief, BriefDraft
 from .settings import Settings, settings_from_env
@@ -47,13 +47,18 @@ def parse_published(value: str | date | None) -> date | None:
 
 
 def build_messages(
-    article_text: str, published: date | None, language: LanguagePlan | None = None
+    article_text: str,
+    published: date | None,
+    language: LanguagePlan | None = None,
+    *,
+    system_prompt: str = "brief",
 ) -> tuple[list[dict[str, str]], tuple[str, str]]:
     """System instructions and the article as delimited data; returns the prompt id and version too.
 
-    ``language`` adds its instruction (brief in another language, quotes verbatim) when it has one.
+    ``language`` adds its instruction (brief in another language, quotes verbatim) when it has one;
+    ``system_prompt`` names the instructions' file in ``prompts/`` (``Settings.prompt``).
     """
-    system = load_prompt("brief")
+    system = load_system_prompt(system_prompt)
     user = load_prompt("article")
     body = re.sub(r"[ \t]+(?=\n|$)", "", clean_for_model(article_text)).strip()
     body = re.sub(r"\n{3,}", "\n\n", body)
@@ -100,6 +105,7 @@ def brief_flow(
     *,
     parts: list[Part] | None = None,
     language: LanguagePlan | None = None,
+    system_prompt: str = "brief",
 ) -> Flow:
     """The whole brief, as a conversation with the model; I/O-free so tests can drive it.
 
@@ -109,8 +115,8 @@ def brief_flow(
     if parts and len(parts) > 1:
         from .merge import brief_in_parts  # merge builds on this flow
 
-        return (yield from brief_in_parts(article, parts, published, repair_calls, language))
-    messages, prompt = build_messages(article, published, language)
+        return (yield from brief_in_parts(article, parts, published, repair_calls, language, system_prompt))
+    messages, prompt = build_messages(article, published, language, system_prompt=system_prompt)
     draft = yield Question(messages, BriefDraft, "reading the article and writing the brief")
     assert isinstance(draft, BriefDraft)
     grounded = ground(draft, article, published)
@@ -182,7 +188,12 @@ class Summarizer:
 
     def _flow(self, job: Job) -> Flow:
         return brief_flow(
-            job.article, job.published, self.settings.repair_calls, parts=job.parts, language=job.language
+            job.article,
+            job.published,
+            self.settings.repair_calls,
+            parts=job.parts,
+            language=job.language,
+            system_prompt=self.settings.prompt,
         )
 
     def summarize(

@@ -51,6 +51,17 @@ def parse_prompt(raw: str, *, origin: str = "<string>") -> Prompt:
     return Prompt(id=fields["id"], version=fields["version"], template=body.strip() + "\n")
 
 
+def load_system_prompt(name: str) -> Prompt:
+    """The brief's instructions, ``prompts/NAME.md``: a missing name is the caller's input error."""
+    try:
+        return load_prompt(name)
+    except OSError:
+        from .errors import InputError
+
+        known = ", ".join(sorted(p.stem for p in _prompts_dir().glob("brief*.md")))
+        raise InputError(f"no system prompt {name!r} (prompts/{name}.md); known: {known}") from None
+
+
 @cache
 def load_prompt(name: str) -> Prompt:
     path = _prompts_dir() / f"{name}.md"

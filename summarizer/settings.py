@@ -36,6 +36,7 @@ class Settings:
     n_ctx: int = 8192
     n_threads: int | None = None
     temperature: float = 0.0
+    prompt: str = "brief"  # the system prompt: prompts/NAME.md (its id and version go in meta and the cache key)
     # Long articles and input limits (see chunking.py): what one call may carry, and what a run may read.
     context_window: int | None = None  # hosted model's window in tokens; None: known by name, else 8192
     output_tokens: int = 1536  # kept free in the window for the answer
@@ -87,6 +88,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         base_url=env.get("BRIEF_BASE_URL") or env.get("OPENAI_BASE_URL") or None,
         api_key=env.get("BRIEF_API_KEY") or env.get("OPENAI_API_KEY") or None,
         model=env.get("BRIEF_MODEL") or None,
+        prompt=env.get("BRIEF_PROMPT") or None,
         mode=mode if mode in MODES else None,
         gguf=Path(gguf).expanduser() if gguf else None,
         n_ctx=_int(env, "BRIEF_N_CTX"),

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import typer
-from conftest import ROOT, SAMPLE
+from conftest import FIXTURES, ROOT, SAMPLE
 from fake_openai_batch import fake_openai_batch
 from typer.testing import CliRunner
 
@@ -361,6 +361,21 @@ def test_batch_api_requests_are_what_the_direct_path_sends(tmp_path: Path) -> No
         assert queued["body"][field] == direct[field]
     assert lines(tmp_path / "batch.jsonl")[0]["brief"]["headline"] == lines(tmp_path / "direct.jsonl")[0]["brief"][
         "headline"]
+
+
+def test_batch_api_asks_a_non_english_article_what_the_direct_path_asks(tmp_path: Path) -> None:
+    # The brief's language instruction is part of the first question; a queued request without it
+    # would never be found by the flow, and every such article would be briefed twice.
+    article = tmp_path / "in" / "pt.txt"
+    article.parent.mkdir()
+    article.write_text((FIXTURES / "articles/us-strikes-iraq-syria-2024-02-02.pt.txt").read_text(encoding="utf-8"))
+    with fake_openai_batch() as srv:
+        base = [str(article), "--base-url", srv.url, "--mode", "tools", "-p", "2024-02-02", "-q", "--no-cache"]
+        cli(*base, "-o", str(tmp_path / "direct.jsonl"))
+        cli(*base, "-o", str(tmp_path / "batch.jsonl"), "--via", "batch-api", "--poll", "0.01")
+    direct, queued = srv.chat_requests[0], srv.batch_requests[0]
+    assert "Portuguese" in queued["body"]["messages"][0]["content"]
+    assert queued["body"]["messages"] == direct["messages"]
 
 
 def test_batch_api_failures_are_asked_again_directly(tmp_path: Path) -> None:

@@ -12,7 +12,6 @@ from typer.testing import CliRunner
 from summarizer import pipeline
 from summarizer.errors import InputError
 from summarizer.evaluation.command import EXIT_BELOW, eval_command
-from summarizer.evaluation.runner import system_prompt
 from summarizer.prompts import load_prompt
 
 GOLD_DIR = FIXTURES / "articles" / "giveme5w1h"
@@ -101,15 +100,28 @@ def test_a_missing_dataset_is_a_usage_error(tmp_path) -> None:
     assert _invoke(str(tmp_path / "nowhere")).exit_code == 2
 
 
-def test_prompt_variant_replaces_the_system_prompt_for_the_run_only() -> None:
+def test_a_prompt_variant_replaces_the_system_prompt_and_is_named_in_the_version() -> None:
     article = "Officials said on Monday that the bridge would reopen."
-    with system_prompt("brief-v3"):
-        messages, (prompt_id, version) = pipeline.build_messages(article, None)
+    messages, (prompt_id, version) = pipeline.build_messages(article, None, system_prompt="brief-v3")
     assert messages[0]["content"] == load_prompt("brief-v3").template
     assert (prompt_id, version) == ("brief", "3+article.1")
     assert pipeline.build_messages(article, None)[0][0]["content"] == load_prompt("brief").template
 
 
+def test_settings_prompt_reaches_the_model_and_the_cache_key() -> None:
+    from summarizer.batch.cache import CacheKey
+    from summarizer.pipeline import Summarizer, _advance
+    from summarizer.settings import Settings
+
+    v3 = Settings(base_url=RECORD_BASE_URL, api_key=FAKE_KEY, prompt="brief-v3")
+    summarizer = Summarizer(v3)
+    job = summarizer._job("Officials said on Monday that it would reopen.", None, None, None)
+    question = _advance(summarizer._flow(job), None)
+    assert question.messages[0]["content"] == load_prompt("brief-v3").template
+    keys = {CacheKey.for_article("sha256:x", s, None).digest for s in (v3, Settings(base_url=RECORD_BASE_URL))}
+    assert len(keys) == 2
+
+
 def test_an_unknown_prompt_variant_is_an_input_error() -> None:
-    with pytest.raises(InputError), system_prompt("no-such-prompt"):
-        pass
+    with pytest.raises(InputError, match="no-such-prompt"):
+        pipeline.build_messages("Officials said on Monday.", None, system_prompt="no-such-prompt")

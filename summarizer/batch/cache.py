@@ -37,11 +37,11 @@ def default_cache_path() -> Path:
 
 
 @memoize
-def _prompt_identity() -> tuple[str, str]:
+def _prompt_identity(system_prompt: str) -> tuple[str, str]:
     from ..pipeline import build_messages
 
     # The pipeline's own (id, version) pair, so the cache can never disagree with meta.prompt_version.
-    return build_messages("x", None)[1]
+    return build_messages("x", None, system_prompt=system_prompt)[1]
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class CacheKey:
 
     @classmethod
     def for_article(cls, content_hash: str, settings: Settings, published: date | None) -> CacheKey:
-        prompt_id, prompt_version = _prompt_identity()
+        prompt_id, prompt_version = _prompt_identity(settings.prompt)
         return cls(
             content_hash=content_hash,
             model=settings.model_name,

@@ -90,7 +90,7 @@ def _client(settings: Settings) -> Any:
 
 def _build_requests(engine: Engine, items: list[Item], mode: str) -> tuple[bytes, dict[str, str]]:
     """The Batch input file, and which messages key each custom_id stands for."""
-    from ..pipeline import build_messages
+    from ..pipeline import Question, _advance
 
     lines: list[str] = []
     keys: dict[str, str] = {}
@@ -99,12 +99,15 @@ def _build_requests(engine: Engine, items: list[Item], mode: str) -> tuple[bytes
         try:
             text = item.read().text
             day = engine.published_for(item.source)
+            # The synchronous flow's own first question (language instruction, first part of a long
+            # article): its answer is then found by the same messages when the flow asks it.
+            first = _advance(engine.summarizer._flow(engine.summarizer._job(text, day, item.source, None)), None)
         except BriefError:
             continue  # fails in the normal path, with its reason
         if engine.cache is not None and engine.cache.get(CacheKey.for_article(content_hash(text), settings, day)):
             continue
-        messages, _ = build_messages(text, day)
-        body = request_body(messages, settings, mode)
+        assert isinstance(first, Question)
+        body = request_body(first.messages, settings, mode)
         custom_id = f"{item.index}-{content_hash(text)[7:19]}"
         keys[custom_id] = messages_key(body["messages"])
         lines.append(json.dumps({"custom_id": custom_id, "method": "POST", "url": ENDPOINT, "body": body}))
