@@ -80,6 +80,10 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum()
 
 
+_DOUBLE_MARK = re.compile("[" + re.escape("".join(sorted(_OPEN_DOUBLE | _CLOSE_DOUBLE | _STRAIGHT))) + "]")
+_SINGLE_MARK = re.compile("[‘’'‹›]")
+
+
 @lru_cache(maxsize=64)
 def quoted_regions(text: str) -> tuple[tuple[int, int], ...]:
     """The quoted passages of ``text`` as ``(open, close)`` indices of their marks.
@@ -104,9 +108,8 @@ def quoted_regions(text: str) -> tuple[tuple[int, int], ...]:
 def _double_regions(para: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     opened = -1
-    for i, ch in enumerate(para):
-        if ch not in _OPEN_DOUBLE and ch not in _CLOSE_DOUBLE and ch not in _STRAIGHT:
-            continue
+    for mark in _DOUBLE_MARK.finditer(para):  # visiting only the marks: a Python loop over every char is slow
+        i, ch = mark.start(), mark.group()
         before = para[i - 1] if i else " "
         after = para[i + 1] if i + 1 < len(para) else " "
         looks_open = (before.isspace() or before in "([{-—–/:") and not after.isspace()
@@ -127,9 +130,8 @@ def _double_regions(para: str) -> list[tuple[int, int]]:
 def _single_regions(para: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     opened = -1
-    for i, ch in enumerate(para):
-        if ch not in "‘’'‹›":
-            continue
+    for mark in _SINGLE_MARK.finditer(para):
+        i, ch = mark.start(), mark.group()
         before = para[i - 1] if i else " "
         after = para[i + 1] if i + 1 < len(para) else " "
         if _is_word(before) and _is_word(after):

@@ -283,6 +283,9 @@ def _main_subject(masked: str) -> _NP | None:
     return None
 
 
+_BEFORE_COLON = re.compile(r"([^#.;:!?]{1,80}):\s*#*\s*$")
+
+
 def _attribution(masked: str, q0: int, q1: int) -> tuple[_NP, int] | None:
     """The phrase the unit credits the quote at masked[q0:q1] to, and where it sits."""
     after = masked[q1:]
@@ -304,7 +307,8 @@ def _attribution(masked: str, q0: int, q1: int) -> tuple[_NP, int] | None:
         if np is not None:
             return np, m.start("np")
     before = masked[:q0]
-    colon = re.search(r"([^#.;:!?]{1,80}):\s*#*\s*$", before)
+    # "Kirby: “…”". The check first: the regex alone tries every start position of `before`.
+    colon = _BEFORE_COLON.search(before) if before.rstrip().rstrip("#").rstrip().endswith(":") else None
     if colon and not _CUE.search(colon.group(1)):
         np = _tail_np(colon.group(1))
         if np is not None and np.kind in ("name", "pronoun", "title"):
@@ -531,7 +535,9 @@ _ALIASES = [
 ]
 
 
-def _key_tokens(name: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def _key_tokens(name: str) -> tuple[str, ...]:
+    # Cached: every name of an article is compared with every other (same_actor, _full_name).
     s = name.casefold()
     s = re.sub(r"\([^)]*\)", " ", s)
     s = s.split(",")[0]
@@ -542,7 +548,7 @@ def _key_tokens(name: str) -> list[str]:
     toks = [t for t in toks if t]
     while toks and (toks[0] in _DETERMINERS or toks[0] in _HONORIFICS):
         toks = toks[1:]
-    return toks
+    return tuple(toks)
 
 
 def same_actor(a: str, b: str) -> bool:
