@@ -56,8 +56,12 @@ class Grounded:
 _ALIASES = (("US", "United States"), ("U.S.", "United States"), ("UK", "United Kingdom"), ("UN", "United Nations"))
 
 
-def locate_name(article: str, name: str) -> list[Span]:
-    """Where a name, or a shorter form of it that the article uses, occurs."""
+def locate_name(article: str, name: str, *, surname: bool = True) -> list[Span]:
+    """Where a name, or a shorter form of it that the article uses, occurs.
+
+    ``surname``: a person named in full may be found by the last word alone ("Kirby"); not a place,
+    where the last word of a phrase ("South Lawn" of "private drive to the South Lawn") is another place.
+    """
     name = name.strip()
     if not name:
         return []
@@ -71,7 +75,7 @@ def locate_name(article: str, name: str) -> list[Span]:
         if re.search(rf"\b{re.escape(short)}\b", bare) and (spans := find_all(article, bare.replace(short, full))):
             return spans
     words = bare.split()
-    if len(words) > 1 and len(words[-1]) > 3 and words[-1][:1].isupper():
+    if surname and len(words) > 1 and len(words[-1]) > 3 and words[-1][:1].isupper():
         return find_all(article, words[-1])  # a surname: "Kirby" for "John Kirby"
     return []
 
@@ -94,7 +98,7 @@ def _ground_actors(article: str, actors: list[ActorDraft], out: Grounded) -> Non
 def _ground_places(article: str, places: list[str], out: Grounded) -> None:
     for name in places:
         out.checked += 1
-        evidence = locate_name(article, name)
+        evidence = locate_name(article, name, surname=False)
         if not evidence:
             out.warnings.append(f"dropped {name!r} from where: not found in the article")
             continue
@@ -189,6 +193,9 @@ def check_position(article: str, draft: Position, out: Grounded) -> tuple[Positi
         position.actor_evidence = locate_name(article, speaker)
     out.verified += 1
     return position, None
+
+
+_QUOTE_MARKS = re.compile(r"[\"“”„‟«»‘‚‛‹›＂]")  # opening marks and double ones; ’ and ' are apostrophes too
 
 
 def _clip(text: str, limit: int = 60) -> str:
@@ -328,9 +335,10 @@ def give_up_on_failures(out: Grounded) -> None:
     for failure in out.failures:
         position = out.positions[failure.index]
         if position.quote and not position.quote_verified:
+            # Its words are shown without quotation marks: a warning must not display them as a quote either.
             out.warnings.append(
                 f"quote attributed to {position.actor} removed ({failure.reason}); "
-                f"kept as paraphrase: “{_clip(position.quote)}”"
+                f"kept as paraphrase, not quoted: {_clip(_QUOTE_MARKS.sub('', position.quote))}"
             )
             position.quote = None
     out.failures = []
