@@ -17,15 +17,18 @@ from ..errors import BriefError, InputError
 
 EXIT_BELOW = 3  # the score fell under --fail-under
 HELP = (
-    "Score briefs against human 5W1H gold: brief eval DATASET (a folder of Giveme5W1H .json files), "
-    "or brief eval --compare A.json B.json."
+    "Score briefs against human gold: brief eval DATASET — a folder of Giveme5W1H .json files (5W1H answers) "
+    "or a PolNeAR .jsonl (who said what) — or brief eval --compare A.json B.json."
 )
 
 
 def eval_command(
     paths: Annotated[
         list[Path],
-        typer.Argument(help="DATASET folder (or one .json); with --compare, two --json reports.", show_default=False),
+        typer.Argument(
+            help="DATASET: Giveme5W1H folder (or one .json), or PolNeAR .jsonl; with --compare, two --json reports.",
+            show_default=False,
+        ),
     ],
     compare: Annotated[bool, typer.Option("--compare", help="Show the difference between two --json reports.")] = False,
     json_out: Annotated[
@@ -48,7 +51,8 @@ def eval_command(
         float | None, typer.Option(help="Seconds per request (a busy shared server queues requests).")
     ] = None,
     fail_under: Annotated[
-        float | None, typer.Option(help="Exit 3 when overall precision (six questions) is below this.")
+        float | None,
+        typer.Option(help="Exit 3 when overall precision (six questions; PolNeAR: speaker accuracy) is below this."),
     ] = None,
     per_article: Annotated[bool, typer.Option("--articles/--no-articles", help="Show the per-article table.")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
@@ -74,10 +78,14 @@ def eval_command(
             raise InputError("brief eval takes one DATASET (or --compare A.json B.json)")
         if mode is not None and mode not in ("auto", "tools", "json", "md_json", "json_schema"):
             raise InputError(f"unknown --mode {mode!r}")
+        from .attribution import is_polnear, load_polnear
         from .loader import load_dataset
-        from .scorecard import evaluate
+        from .scorecard import evaluate, evaluate_attribution
 
-        articles = load_dataset(paths[0], limit=limit, ids=[i.strip() for i in ids.split(",")] if ids else None)
+        wanted = [i.strip() for i in ids.split(",")] if ids else None
+        attribution = is_polnear(paths[0])
+        loader = load_polnear if attribution else load_dataset
+        articles = loader(paths[0], limit=limit, ids=wanted)
         from ..settings import settings_from_env
 
         settings = settings_from_env().with_overrides(
@@ -94,7 +102,8 @@ def eval_command(
             state = f"failed: {run.error}" if run.error else "ok"
             stderr.print(f"[dim]\\[{done}/{total}] {run.article.id[:10]} {run.seconds:.0f}s {state}[/]")
 
-        report = evaluate(articles, settings, dataset=str(paths[0]), prompt=prompt, on_progress=progress)
+        run = evaluate_attribution if attribution else evaluate
+        report = run(articles, settings, dataset=str(paths[0]), prompt=prompt, on_progress=progress)
     except BriefError as error:
         stderr.print(f"[bold red]brief:[/] {error}", soft_wrap=True)
         if verbose:
@@ -106,11 +115,13 @@ def eval_command(
         stderr.print("brief: interrupted")
         raise typer.Exit(130) from None
 
-    from .report import render_report
+    from .report import render_attribution, render_report
 
-    stdout.print(render_report(report, per_article=per_article))
+    render = render_attribution if attribution else render_report
+    stdout.print(render(report, per_article=per_article))
     if json_out:
         json_out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    if fail_under is not None and (report["overall"]["precision"] or 0.0) < fail_under:
-        stderr.print(f"brief: overall precision {report['overall']['precision']} is below --fail-under {fail_under}")
+    headline = "speaker_accuracy" if attribution else "precision"
+    if fail_under is not None and (report["overall"][headline] or 0.0) < fail_under:
+        stderr.print(f"brief: overall {headline} {report['overall'][headline]} is below --fail-under {fail_under}")
         raise typer.Exit(EXIT_BELOW)

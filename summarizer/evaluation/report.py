@@ -90,3 +90,40 @@ def render_report(report: dict[str, Any], *, per_article: bool = True) -> Group:
     if per_article:
         parts.append(articles_table(report))
     return Group(*parts)
+
+
+def render_attribution(report: dict[str, Any], *, per_article: bool = True) -> Group:
+    """The speaker check against PolNeAR (``attribution.py``): pooled figures, cost, then one row an article."""
+    s, o, c = report.get("settings", {}), report["overall"], report["cost"]
+    header = Text(f"{c['briefs'] + c['failed']} article(s) from {report['dataset']} · model {s.get('model')} "
+                  f"({s.get('endpoint')}, mode {s.get('mode')}) · prompt {s.get('prompt')}", style="dim")
+    table = Table(title="Who said what (against PolNeAR's attribution spans)", title_justify="left",
+                  show_header=False)
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for name, value in (
+        ("speaker right (of verified quotes matched to a gold quote)",
+         f"{fmt(o['speaker_accuracy'], percent=True)} of {o['matched']}"),
+        ("gold direct quotes found by a verified quote",
+         f"{fmt(o['quote_recall'], percent=True)} of {o['gold_quotes']}"),
+        ("verified quotes no gold quote covers", str(o["unmatched"])),
+        ("briefs written / failed", f"{c['briefs']} / {c['failed']}"),
+        ("LLM calls per brief", fmt(c["calls_per_brief"])),
+        ("tokens per brief (prompt + completion)",
+         f"{fmt(c['prompt_tokens_per_brief'], digits=0)} + {fmt(c['completion_tokens_per_brief'], digits=0)}"),
+        ("wall time per brief", f"{fmt(c['seconds_per_brief'], digits=1)} s"),
+    ):
+        table.add_row(name, value)
+    parts: list[Any] = [header, table]
+    if per_article:
+        rows = Table(title="Per article", title_justify="left")
+        for column in ("article", "gold quotes", "verified", "matched", "speaker right", "found", "wrong speaker"):
+            rows.add_column(column, justify="left" if column in ("article", "wrong speaker") else "right")
+        for a in report["articles"]:
+            wrong = "; ".join(f"{w['actor']} (gold: {w['gold']})" for w in a["wrong"])
+            rows.add_row(a["id"][:40], str(a["gold_quotes"]), str(a["verified_quotes"]), str(a["matched"]),
+                         str(a["right"]), str(a["found"]), wrong)
+        for f in report["failures"]:
+            rows.add_row(f["id"][:40], Text(f"failed: {(f['error'] or '')[:60]}", "red"))
+        parts.append(rows)
+    return Group(*parts)

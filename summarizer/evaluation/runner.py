@@ -3,28 +3,39 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from ..errors import BriefError
 from ..pipeline import Summarizer
 from ..schema import Brief
 from ..settings import Settings
-from .loader import GoldArticle
+
+
+class Briefable(Protocol):
+    """What a gold article of any dataset offers the runner."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def published(self) -> str | None: ...
 
 
 @dataclass
 class ArticleRun:
     """The brief written for one gold article, or why there is none."""
 
-    article: GoldArticle
+    article: Any  # the dataset's own article type (GoldArticle, AttributedArticle): scorers read its gold
     brief: Brief | None
     error: str | None = None
     seconds: float = 0.0  # wall time of this brief, retries and repairs included
 
 
 def brief_articles(
-    articles: list[GoldArticle],
+    articles: Sequence[Briefable],
     settings: Settings,
     *,
     on_done: Callable[[ArticleRun], None] | None = None,

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..pipeline import Summarizer
 from ..prompts import load_system_prompt
 from ..settings import Settings
+from .attribution import AttributedArticle, attribution_report
 from .loader import GoldArticle
-from .runner import ArticleRun, brief_articles
+from .runner import ArticleRun, Briefable, brief_articles
 from .scoring import build_report
 
 
@@ -24,6 +25,34 @@ def describe(settings: Settings) -> dict[str, Any]:
         "temperature": settings.temperature,
         "prompt": settings.prompt,
     }
+
+
+def _brief_all(
+    articles: Sequence[Briefable],
+    settings: Settings,
+    prompt: str | None,
+    on_progress: Callable[[int, ArticleRun], None] | None,
+    summarizer: Summarizer | None,
+) -> tuple[list[ArticleRun], Settings]:
+    settings = settings.with_overrides(prompt=prompt)
+    load_system_prompt(settings.prompt)  # an unknown name fails before any brief is written
+    done: list[ArticleRun] = []
+
+    def track(run: ArticleRun) -> None:
+        done.append(run)
+        if on_progress is not None:
+            on_progress(len(done), run)
+
+    return brief_articles(articles, settings, on_done=track, summarizer=summarizer), settings
+
+
+def _describe_run(report: dict[str, Any], runs: list[ArticleRun], settings: Settings) -> dict[str, Any]:
+    # The brief's meta says which mode `auto` settled on; record it next to the one asked for.
+    report["settings"]["modes_used"] = sorted({r.brief.meta.mode for r in runs if r.brief is not None})
+    if runs and runs[0].brief is not None:
+        meta = runs[0].brief.meta
+        report["settings"]["prompt"] = f"{meta.prompt_id} v{meta.prompt_version} ({settings.prompt})"
+    return report
 
 
 def evaluate(
@@ -43,21 +72,19 @@ def evaluate(
     >>> report = evaluate(load_dataset("giveme5w1h-dev"), settings)      # doctest: +SKIP
     >>> report["overall"]["precision_first_four"]                         # doctest: +SKIP
     """
-    settings = settings.with_overrides(prompt=prompt)
-    load_system_prompt(settings.prompt)  # an unknown name fails before any brief is written
-    done: list[ArticleRun] = []
+    runs, settings = _brief_all(articles, settings, prompt, on_progress, summarizer)
+    return _describe_run(build_report(runs, dataset=dataset, settings=describe(settings)), runs, settings)
 
-    def track(run: ArticleRun) -> None:
-        done.append(run)
-        if on_progress is not None:
-            on_progress(len(done), run)
 
-    runs = brief_articles(articles, settings, on_done=track, summarizer=summarizer)
-    report = build_report(runs, dataset=dataset, settings=describe(settings))
-    # The brief's meta says which mode `auto` settled on; record it next to the one asked for.
-    modes = sorted({r.brief.meta.mode for r in runs if r.brief is not None})
-    report["settings"]["modes_used"] = modes
-    if runs and runs[0].brief is not None:
-        meta = runs[0].brief.meta
-        report["settings"]["prompt"] = f"{meta.prompt_id} v{meta.prompt_version} ({settings.prompt})"
-    return report
+def evaluate_attribution(
+    articles: list[AttributedArticle],
+    settings: Settings,
+    *,
+    dataset: str = "",
+    prompt: str | None = None,
+    on_progress: Callable[[int, ArticleRun], None] | None = None,
+    summarizer: Summarizer | None = None,
+) -> dict[str, Any]:
+    """Brief PolNeAR ``articles`` and score who said what (:func:`.attribution.attribution_report`)."""
+    runs, settings = _brief_all(articles, settings, prompt, on_progress, summarizer)
+    return _describe_run(attribution_report(runs, dataset=dataset, settings=describe(settings)), runs, settings)
