@@ -20,7 +20,6 @@ Run: ``.venv/bin/python bench/speaker_accuracy.py [path/to/polnear-dev.jsonl] [-
 from __future__ import annotations
 
 import json
-import re
 import sys
 import time
 from collections import Counter
@@ -28,39 +27,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from summarizer.grounding.spans import quoted_regions
+from summarizer.evaluation.attribution import quote_in as quote_span
+from summarizer.evaluation.attribution import source_kind as kind_of
 from summarizer.grounding.speakers import same_actor, speaker_of
-from summarizer.schema import Span
 
 DATA = Path("/work/shared/eval/polnear-dev/polnear-dev.jsonl")
-PRONOUNS = {"he", "she", "it", "they", "who", "which", "i", "we", "him", "her", "you"}
-DETERMINERS = {"the", "a", "an", "another", "some", "many", "several", "one", "two", "three"}
-
-
-def kind_of(gold: str, text: str) -> str:
-    toks = gold.split()
-    if len(toks) == 1 and toks[0].lower() in PRONOUNS:
-        return "pronoun"
-    if any(t[0].isupper() for t in toks[1:]):
-        return "named"
-    first = toks[0]
-    if first[0].isupper() and first.lower() not in DETERMINERS:
-        # A capitalised first word is a name unless the article also uses it in lower case.
-        if not re.search(rf"\b{re.escape(first.lower())}\b", text):
-            return "named"
-    return "unnamed"
-
-
-def quote_span(text: str, spans: list[list[int]]) -> Span | None:
-    for cs, ce in spans:
-        for a, b in quoted_regions(text):
-            if cs <= a and b <= ce + 1 and b - a > 2:
-                words = text[a + 1 : b]
-                lead = len(words) - len(words.lstrip())
-                s, e = a + 1 + lead, a + 1 + len(words.rstrip())
-                if e > s:
-                    return Span(start=s, end=e)
-    return None
 
 
 def main() -> None:
