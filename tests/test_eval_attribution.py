@@ -104,3 +104,23 @@ def test_brief_eval_reads_a_polnear_file(tmp_path: Path) -> None:
 
     result = CliRunner().invoke(app, ["eval", str(tmp_path / "missing.jsonl")])
     assert result.exit_code == 2 and "missing.jsonl" in result.output
+
+
+@pytest.mark.vcr(*[f"test_recorded_brief[{name}].yaml" for name in RECORDED])
+def test_two_attribution_reports_compare_and_a_5w1h_report_does_not_mix(eval_settings, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from summarizer.cli import app
+
+    report = evaluate_attribution(load_polnear(DATASET), eval_settings, dataset="polnear-dev-sample")
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a.write_text(json.dumps(report))
+    worse = json.loads(json.dumps(report))
+    worse["overall"]["speaker_accuracy"] = 0.5
+    b.write_text(json.dumps(worse))
+    result = CliRunner().invoke(app, ["eval", "--compare", str(a), str(b)])
+    assert result.exit_code == 0, result.output
+    assert f"{0.5 - report['overall']['speaker_accuracy']:+.2f}" in result.output
+    five_w = FIXTURES / "cassettes" / "test_eval_replay" / "report.json"
+    mixed = CliRunner().invoke(app, ["eval", "--compare", str(a), str(five_w)])
+    assert mixed.exit_code == 2 and "same kind" in mixed.output

@@ -31,6 +31,7 @@ from ..grounding.spans import quoted_regions
 from ..grounding.speakers import same_actor
 from ..schema import Brief, Span
 
+ATTRIBUTION_FORMAT = "brief-eval-attribution/1"  # the --json report's "format", for --compare
 PRONOUNS = frozenset({"he", "she", "it", "they", "who", "which", "i", "we", "him", "her", "you"})
 _DETERMINERS = frozenset({"the", "a", "an", "another", "some", "many", "several", "one", "two", "three"})
 
@@ -198,7 +199,7 @@ def attribution_report(
     briefs = [run.brief for run in runs if run.brief is not None]
     count = max(len(briefs), 1)
     return {
-        "kind": "attribution",
+        "format": ATTRIBUTION_FORMAT,
         "dataset": dataset,
         "settings": settings or {},
         "overall": {

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..errors import InputError
+from .attribution import ATTRIBUTION_FORMAT
 from .loader import QUESTIONS
 from .report import fmt
 from .scoring import REPORT_FORMAT, short_id
@@ -21,8 +22,8 @@ def load_report(path: Path) -> dict[str, Any]:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise InputError(f"{path}: not a readable evaluation report ({error})") from None
-    if not isinstance(data, dict) or data.get("format") != REPORT_FORMAT:
-        raise InputError(f"{path}: not a `brief eval --json` report ({REPORT_FORMAT})")
+    if not isinstance(data, dict) or data.get("format") not in (REPORT_FORMAT, ATTRIBUTION_FORMAT):
+        raise InputError(f"{path}: not a `brief eval --json` report ({REPORT_FORMAT} or {ATTRIBUTION_FORMAT})")
     return data
 
 
@@ -32,6 +33,10 @@ def _delta(a: float | None, b: float | None) -> float | None:
 
 def compare_reports(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     """B minus A. Articles are matched by id; those in only one run are listed, not scored against."""
+    if a["format"] != b["format"]:
+        raise InputError("--compare needs two reports of the same kind (both 5W1H, or both PolNeAR attribution)")
+    if a["format"] == ATTRIBUTION_FORMAT:
+        return _compare_attribution(a, b)
     a_briefs = {x["id"]: x for x in a["briefs"]}
     b_briefs = {x["id"]: x for x in b["briefs"]}
     common = [i for i in a_briefs if i in b_briefs]
@@ -64,6 +69,22 @@ def compare_reports(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _compare_attribution(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    ids_a, ids_b = {x["id"] for x in a["articles"]}, {x["id"] for x in b["articles"]}
+    rows = {**{f"overall {k}": (a["overall"][k], b["overall"][k]) for k in ("speaker_accuracy", "quote_recall")},
+            **{k: (a["cost"].get(k), b["cost"].get(k)) for k in ("calls_per_brief", "prompt_tokens_per_brief",
+                                                                "completion_tokens_per_brief", "seconds_per_brief")}}
+    return {
+        "kind": "attribution",
+        "a": {"settings": a["settings"], "articles": len(ids_a)},
+        "b": {"settings": b["settings"], "articles": len(ids_b)},
+        "same_articles": ids_a == ids_b,
+        "only_a": sorted(ids_a - ids_b),
+        "only_b": sorted(ids_b - ids_a),
+        "measures": {k: {"a": va, "b": vb, "delta": _delta(va, vb)} for k, (va, vb) in rows.items()},
+    }
+
+
 def _signed(value: float | None) -> Text:
     if value is None:
         return Text("–")
@@ -80,6 +101,13 @@ def render_comparison(diff: dict[str, Any]) -> Group:
     if not diff["same_articles"]:
         head.append(f"\narticles differ: {len(diff['only_a'])} only in A, {len(diff['only_b'])} only in B — "
                     "aggregates are not like for like", style="yellow")
+    if diff.get("kind") == "attribution":
+        measures = Table(title="Who said what: B − A", title_justify="left")
+        for column in ("measure", "A", "B", "Δ"):
+            measures.add_column(column, justify="left" if column == "measure" else "right")
+        for key, row in diff["measures"].items():
+            measures.add_row(key.replace("_", " "), fmt(row["a"]), fmt(row["b"]), _signed(row["delta"]))
+        return Group(head, measures)
     table = Table(title="B − A", title_justify="left")
     for column in ("question", "precision A", "B", "Δ", "any A", "B", "Δ"):
         table.add_column(column, justify="left" if column == "question" else "right")
