@@ -107,3 +107,19 @@ def test_same_actor_accepts_forms_of_one_name(a, b):
 )
 def test_same_actor_rejects_different_actors(a, b):
     assert not same_actor(a, b)
+
+
+def test_a_day_or_month_is_never_a_speaker() -> None:
+    # Real PolNeAR shapes: "X on Wednesday called…" before a quote with a title subject, and a month
+    # ending the sentence before a name ("…in July. Cruz said"). Both once came back as the speaker.
+    text = (
+        "David Axelrod on Wednesday called on Howard Dean to apologize.\n\n"
+        "“My reaction, that was outrageous,” Obama's former campaign strategist said in an interview. "
+        "“He, like Donald Trump, has refused to apologize. He really should.”\n\n"
+        "Senator Ted Cruz spoke at the convention in July. Cruz said: “Vote your conscience.”"
+    )
+    second = "He, like Donald Trump, has refused to apologize. He really should."
+    cruz = "Vote your conscience."
+    assert speaker(second, text) == "David Axelrod"
+    assert same_actor(speaker(cruz, text) or "", "Ted Cruz")
+    assert speaker("We will leave.", "Theresa May said on Monday: “We will leave.”") == "Theresa May"

@@ -184,9 +184,29 @@ def _is_name_token(tok: str) -> bool:
     return bool(_NAME_TOKEN.match(tok)) and tok.lower().strip(".") not in ("i",)
 
 
+_WEEKDAYS_MONTHS = (
+    "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July"
+    "|August|September|October|November|December"
+)
+# "David Axelrod on Wednesday called…": the time adjunct is not part of the subject. A preposition is
+# required, so "Theresa May said" keeps its May.
+_TIME_TAIL = re.compile(
+    rf"(?:\s+(?:on|last|this|next|early|late|in|since|by)\s+(?:{_WEEKDAYS_MONTHS})(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?"
+    r"(?:\s+(?:morning|afternoon|evening|night))?|\s+(?:yesterday|today|tonight))+$"
+)
+_CALENDAR_WORD = re.compile(rf"(?:{_WEEKDAYS_MONTHS})[’']?s?[.,]?")
+
+
+def _joins_name(tok: str) -> bool:
+    """Whether a word before a name is part of it: not after a comma, a sentence end or a month ("in July. Cruz")."""
+    if not _is_name_token(tok) or tok.endswith((",", ";")) or _CALENDAR_WORD.fullmatch(tok):
+        return False
+    return not (tok.endswith(".") and len(tok) > 5)  # "Sen.", "Capt." are titles; "Ohio." ends a sentence
+
+
 def _tail_np(segment: str) -> _NP | None:
     """The noun phrase at the end of ``segment`` (the words right before a verb)."""
-    toks = _tokens(segment.strip(" #,;:—–-"))
+    toks = _tokens(_TIME_TAIL.sub("", segment.strip(" #,;:—–-")))
     if not toks:
         return None
     last = toks[-1].lower().strip(".,")
@@ -194,12 +214,12 @@ def _tail_np(segment: str) -> _NP | None:
         return _NP(last, "pronoun")
     if _is_name_token(toks[-1]) and toks[-1][0].isupper():
         i = len(toks) - 1
-        while i > 0 and _is_name_token(toks[i - 1]) and not toks[i - 1].endswith((",", ";")):
+        while i > 0 and _joins_name(toks[i - 1]):
             i -= 1
         run = toks[i:]
         while run and run[0].lower().strip(".,") in _START_WORDS:
             run = run[1:]
-        if not run:
+        if not run or all(_CALENDAR_WORD.fullmatch(t) for t in run):  # "Wednesday" is nobody
             return None
         return _NP(" ".join(run), "name")
     # A lower-case head: "the Iraqi military", "the spokesman", "a source".
@@ -351,7 +371,7 @@ def _name_runs(text: str) -> tuple[tuple[int, str], ...]:
     token = r"(?:[A-Z][\w’'\-]*|[A-Z][a-z]{0,3}\.|(?:[A-Z]\.)+)"
     for m in re.finditer(rf"{token}(?:[ \u00a0]+(?:(?:de|da|van|von|bin|al|del)[ \u00a0]+)?{token})+", text):
         toks = m.group().split()
-        while toks and toks[0].lower().strip(".") in _START_WORDS:
+        while toks and (toks[0].lower().strip(".") in _START_WORDS or _CALENDAR_WORD.fullmatch(toks[0])):
             toks = toks[1:]
         if 2 <= len(toks) <= 5:  # longer runs are title-case headlines, not names
             out.append((m.start(), _strip_possessive(" ".join(toks))))
