@@ -123,3 +123,19 @@ def test_a_day_or_month_is_never_a_speaker() -> None:
     assert speaker(second, text) == "David Axelrod"
     assert same_actor(speaker(cruz, text) or "", "Ted Cruz")
     assert speaker("We will leave.", "Theresa May said on Monday: “We will leave.”") == "Theresa May"
+
+
+def test_a_clause_after_the_quote_is_not_its_attribution() -> None:
+    # PolNeAR (Politico): "when he said" after the quote is Trump's own clause; Flynn said the quoted words.
+    text = (
+        "Retired Lt. Gen. Michael Flynn said Donald Trump was “absolutely right” when he said Wednesday night "
+        "that under President Barack Obama, “the generals have been reduced to rubble.”"
+    )
+    assert same_actor(speaker("absolutely right", text) or "", "Michael Flynn")
+
+
+def test_a_title_in_quotation_marks_is_not_a_statement() -> None:
+    from summarizer.grounding.check import quoted_passages
+
+    text = "“We will win,” Flynn said Thursday on Fox News’s “Fox and Friends.”"
+    assert [p.span.of(text) for p in quoted_passages(text)] == ["We will win,"]

@@ -262,9 +262,20 @@ def quoted_passages(article: str) -> list[QuotedPassage]:
     passages = []
     for a, b in quoted_regions(article):
         span = _trimmed(article, a + 1, b)
-        if span.end - span.start > 3:
+        if span.end - span.start > 3 and not _looks_like_a_title(span.of(article)):
             passages.append(QuotedPassage(span, speaker_of(article, span)))
     return passages
+
+
+_TITLE_SMALL_WORDS = frozenset({"a", "an", "and", "the", "of", "in", "on", "for", "to", "at", "or", "with", "&"})
+
+
+def _looks_like_a_title(words: str) -> bool:
+    """A show, book or slogan in quotation marks ("Fox and Friends."): a name, not a statement to attribute."""
+    tokens = re.findall(r"[\w’'&-]+", words)
+    return 2 <= len(tokens) <= 6 and all(
+        t[0].isupper() or t[0].isdigit() or t.lower() in _TITLE_SMALL_WORDS for t in tokens
+    ) and tokens[0][0].isupper()
 
 
 def attach_article_quotes(

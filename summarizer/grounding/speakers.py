@@ -58,6 +58,8 @@ _ACCORDING = re.compile(r"\baccording to\s+(?P<np>[^#,.;:!?]{1,120})", re.I)
 # Word lists, kept compact.
 # fmt: off
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "him", "her", "who", "which", "you"}
+_SUBORDINATORS = {"when", "while", "after", "before", "because", "as", "if", "since", "until", "where", "though",
+                  "although", "whereas", "once", "unless"}
 _DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "this", "that", "these", "those", "our"}
 _START_WORDS = {
     "the", "then", "but", "and", "however", "earlier", "later", "in", "on", "at", "when", "while",
@@ -317,7 +319,8 @@ def _attribution(masked: str, q0: int, q1: int) -> tuple[_NP, int] | None:
         if np is not None:
             return np, q1 + m.start("np")
     m = _AFTER_SUBJECT.match(after_clause)
-    if m:
+    # "“…right” when he said…" is a clause of its own, not the quote's attribution ("“…,” he said").
+    if m and m.group("np").split()[0].lower() not in _SUBORDINATORS:
         np = _tail_np(m.group("np"))
         if np is not None and np.kind != "other":
             return np, q1 + m.start("np")
