@@ -124,3 +124,13 @@ def test_two_attribution_reports_compare_and_a_5w1h_report_does_not_mix(eval_set
     five_w = FIXTURES / "cassettes" / "test_eval_replay" / "report.json"
     mixed = CliRunner().invoke(app, ["eval", "--compare", str(a), str(five_w)])
     assert mixed.exit_code == 2 and "same kind" in mixed.output
+
+
+def test_a_malformed_polnear_line_is_an_input_error_with_its_line(tmp_path: Path) -> None:
+    from summarizer.errors import InputError
+
+    bad = tmp_path / "bad.jsonl"
+    good = DATASET.read_text(encoding="utf-8").splitlines()[0]
+    bad.write_text(good + "\n" + json.dumps({"filename": "x", "text": "t", "attributions": [{"source": 3}]}) + "\n")
+    with pytest.raises(InputError, match=r"bad.jsonl:2"):
+        load_polnear(bad)

@@ -58,6 +58,8 @@ class AttributedArticle:
 
 def source_kind(source: str, text: str) -> str:
     toks = source.split()
+    if not toks:
+        return "unnamed"
     if len(toks) == 1 and toks[0].lower() in PRONOUNS:
         return "pronoun"
     if any(t[0].isupper() for t in toks[1:]):
@@ -127,17 +129,18 @@ def load_polnear(path: Path, *, limit: int | None = None, ids: list[str] | None 
         try:
             row = json.loads(line)
             name, text = row["filename"], row["text"]
-        except (ValueError, KeyError, TypeError):
+            if name in seen:
+                continue  # a second annotator of the same article
+            quotes = gold_quotes(text, row.get("attributions") or [])
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError):
             raise InputError(f"{path}:{number}: not a PolNeAR record (filename, text, attributions)") from None
-        if name in seen:
-            continue  # a second annotator of the same article
         seen[name] = AttributedArticle(
             id=name,
             text=text,
             published=row.get("publication_date"),
             title=row.get("title") or "",
             publisher=row.get("publisher") or "",
-            quotes=gold_quotes(text, row.get("attributions") or []),
+            quotes=quotes,
         )
     articles = sorted(seen.values(), key=lambda a: a.id)
     if ids:
