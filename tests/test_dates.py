@@ -457,3 +457,33 @@ def test_find_date_mentions_spots_weekday_with_day_in_sentence(published: date, 
     mention = f"{WEEKDAYS[true.weekday()]} ({true.day})"
     text = f"Officials said on {mention} that talks would resume."
     assert [text[s:e] for s, e in find_date_mentions(text)] == [mention]
+
+
+# --- Scanning only around anchors finds what scanning the whole text finds ---------------
+
+
+def _fixture_texts() -> list[str]:
+    from summarizer.evaluation.attribution import load_polnear
+    from summarizer.evaluation.loader import load_dataset
+
+    articles = ROOT / "fixtures" / "articles"
+    texts = [path.read_text(encoding="utf-8") for path in sorted(articles.glob("*.txt"))]
+    texts += [article.text for article in load_dataset(articles / "giveme5w1h")]
+    texts += [article.text for article in load_polnear(articles / "polnear" / "polnear-dev-sample.jsonl")]
+    if GOLD_DIR.is_dir():
+        texts += [article.text for article in load_dataset(GOLD_DIR)]
+    return texts
+
+
+def test_the_anchored_scan_finds_the_same_mentions_as_a_whole_text_scan() -> None:
+    from summarizer import dates
+
+    texts = _fixture_texts()
+    # Forms that sit at a stretch's edges: a lead-in or a tail as long as the margin allows.
+    texts.append("It starts until approximately 10:30 GMT on Monday (5), and in the middle of March, 2024.")
+    texts.append("x" * 60 + " at around 7 a.m. local time, the day before yesterday")
+    assert len(texts) >= 15
+    for text in texts:
+        patterns = [*dates._ANCHORED_PATTERNS, dates._RELATIVE_PATTERN]
+        whole = dates._longest_first({dates._match_span(m) for p in patterns for m in p.finditer(text)})
+        assert find_date_mentions(text) == whole
