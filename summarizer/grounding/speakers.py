@@ -305,6 +305,12 @@ def _main_subject(masked: str) -> _NP | None:
     return None
 
 
+@lru_cache(maxsize=256)
+def _cues(masked: str) -> tuple[re.Match[str], ...]:
+    """The attribution cues of a masked unit; every quote of the unit, and every check of it, asks again."""
+    return tuple(_CUE.finditer(masked))
+
+
 _BEFORE_COLON = re.compile(r"([^#.;:!?]{1,80}):\s*#*\s*$")
 
 
@@ -336,7 +342,7 @@ def _attribution(masked: str, q0: int, q1: int) -> tuple[_NP, int] | None:
         np = _tail_np(colon.group(1))
         if np is not None and np.kind in ("name", "pronoun", "title"):
             return np, colon.start(1)
-    cues = [c for c in _CUE.finditer(before) if not c.group("acc")]
+    cues = [c for c in _cues(masked) if c.end() <= q0 and not c.group("acc")]  # masked[q0] is a mark
     for cue in reversed(cues):
         pre = before[: cue.start()].rstrip()
         coordinated = re.search(r"(?:,|\band)$", pre) is not None and cue.group("verb") is not None
