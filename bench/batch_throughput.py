@@ -83,7 +83,7 @@ def main() -> None:
             wall = time.perf_counter() - started
             rate = summary.done / wall
             print(f"{summary.done} briefs, concurrency {args.concurrency}, {LATENCY * 1000:.0f} ms latency: "
-                  f"{wall:.2f} s, {rate:.1f} briefs/s = {rate / ideal:.0%} of the ideal {ideal:.0f}/s (target ≥ 90 %)")
+                  f"{wall:.2f} s, {rate:.1f} briefs/s = {rate / ideal:.1%} of the ideal {ideal:.0f}/s (target ≥ 90 %)")
 
             before = served(url)
             started = time.perf_counter()

@@ -26,6 +26,7 @@ from .errors import InputError, ModelError
 from .finish import finish_brief
 from .grounding.check import Grounded, apply_repairs, complete_from_article, give_up_on_failures, ground
 from .job import Job, prepare_job
+from .lane import off_loop
 from .language import LanguagePlan
 from .llm.ask import Asker, Ledger
 from .prompts import load_prompt, load_system_prompt
@@ -96,6 +97,7 @@ class Outcome:
 
 
 Flow = Generator[Question, BaseModel | None, Outcome]
+Begun = tuple[Job, Question | Outcome]  # a prepared job and its flow's first step
 
 
 def brief_flow(
@@ -186,6 +188,11 @@ class Summarizer:
         text = text if isinstance(text, Article) else _check_text(text)
         return prepare_job(text, self.settings, published=parse_published(published), source=source, lang=lang)
 
+    def _begin(self, text: str | Article, published: str | date | None, source: str | None, lang: str | None) -> Begun:
+        """Prepare the job and get the flow's first question: the CPU work before the first call."""
+        job = self._job(text, published, source, lang)
+        return job, _advance(self._flow(job), None)
+
     def _flow(self, job: Job) -> Flow:
         return brief_flow(
             job.article,
@@ -208,9 +215,8 @@ class Summarizer:
 
         ``lang`` (ISO 639-1, e.g. ``"en"``) asks for the brief in that language; quotes stay verbatim.
         """
-        job = self._job(text, published, source, lang)
+        job, step = self._begin(text, published, source, lang)
         asker, ledger, started = self._get_asker(), Ledger(), time.perf_counter()
-        step = _advance(self._flow(job), None)
         while isinstance(step, Question):
             self.on_phase(step.phase)
             try:
@@ -229,15 +235,22 @@ class Summarizer:
         source: str | None = None,
         lang: str | None = None,
     ) -> Brief:
-        job = self._job(text, published, source, lang)
+        begun = await off_loop(self._begin, text, published, source, lang)
+        return await self._acontinue(begun)
+
+    async def _acontinue(self, begun: Begun) -> Brief:
+        """Ask the model the flow's questions and finish the brief; ``begun`` comes from ``_begin``.
+
+        The CPU-bound steps run on the lane (``lane.py``), so the event loop only waits on the model.
+        """
+        job, step = begun
         asker, ledger, started = self._get_asker(), Ledger(), time.perf_counter()
-        step = _advance(self._flow(job), None)
         while isinstance(step, Question):
             try:
                 answer = await asker.aask(step.messages, step.response_model, ledger)
             except ModelError as error:
                 answer = _degrade(step, error)
-            step = _advance(step.flow, answer)
+            step = await off_loop(_advance, step.flow, answer)
         return self._finish(step, asker, ledger, job, started)
 
     def _finish(self, outcome: Outcome, asker: Asker, ledger: Ledger, job: Job, started: float) -> Brief:

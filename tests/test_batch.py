@@ -26,7 +26,7 @@ from summarizer.batch import BriefCache, cached_summarize, summarize_many
 from summarizer.batch.cache import CacheKey
 from summarizer.batch.command import batch_command
 from summarizer.batch.job import BatchJob, run_batch
-from summarizer.batch.limits import RateLimiter
+from summarizer.batch.limits import Pacer, RateLimiter
 from summarizer.batch.runner import BatchResult, asummarize_many
 from summarizer.pipeline import Summarizer
 from summarizer.settings import Settings
@@ -142,6 +142,19 @@ def test_failures_are_recorded_with_their_reason_and_a_rerun_retries_them(tmp_pa
     assert srv.chat_calls - calls_before == 1  # only the failed one is asked again
     assert sources(out) == sorted(map(str, articles))
     assert lines(tmp_path / "briefs.failed.jsonl") == []
+
+
+def test_an_article_too_long_to_brief_fails_with_its_hash_and_the_rest_go_on(tmp_path: Path) -> None:
+    articles = write_articles(tmp_path / "in", 2)
+    articles[1].write_text(TEXT * 40, encoding="utf-8")  # ~130,000 characters: more parts than allowed
+    out = tmp_path / "briefs.jsonl"
+    with fake_openai_batch() as srv:
+        summary = asyncio.run(run_batch(BatchJob([str(tmp_path / "in")], out, settings_for(srv.url, max_parts=2))))
+    assert (summary.done, summary.failed) == (1, 1)
+    (failure,) = lines(tmp_path / "briefs.failed.jsonl")
+    assert failure["source"] == str(articles[1]) and "too long" in failure["reason"]
+    assert failure["content_hash"].startswith("sha256:") and failure["exit_code"] == 2
+    assert srv.chat_calls == 1  # nothing was sent for the refused article
 
 
 def test_an_interrupted_run_then_a_rerun_write_every_brief_exactly_once(tmp_path: Path) -> None:
@@ -290,6 +303,30 @@ def test_the_tpm_limiter_charges_the_tokens_really_used() -> None:
     assert limiter.reserve(100) == 0.0
     limiter.charge(50)  # the call used 150, not the estimated 100
     assert limiter.reserve(10) == pytest.approx(6.0)
+
+
+def test_the_pacer_spaces_request_starts_by_the_cpu_time_of_an_answer() -> None:
+    now, cpu, slept = [100.0], [0.0], []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(round(seconds, 6))
+
+    pacer = Pacer(window=4, clock=lambda: now[0], cpu_clock=lambda: cpu[0], sleep=sleep)
+    pacer.gap = 0.005
+
+    async def starts(count: int) -> None:
+        for _ in range(count):
+            await pacer.before_call()
+
+    asyncio.run(starts(3))  # three requests at once: the 2nd and 3rd wait 5 and 10 ms
+    assert slept == [0.005, 0.01]
+    for _ in range(5):  # answers that cost 8 ms of CPU each
+        cpu[0] += 0.008
+        pacer.answered()
+    assert pacer.gap == pytest.approx(0.008)
+    cpu[0] += 5.0  # the process did something else: the spacing stays bounded
+    pacer.answered()
+    assert pacer.gap == pacer.max_gap
 
 
 def test_an_rpm_limit_bounds_the_rate_of_a_batch(tmp_path: Path) -> None:

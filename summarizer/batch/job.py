@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from ..errors import EXIT_INPUT, EXIT_MODEL, EXIT_OK, BriefError
+from ..lane import prompt_handoffs
 from ..settings import Settings
 from .cache import BriefCache
 from .inputs import Item, content_hash, expand_paths
@@ -129,17 +130,18 @@ async def run_batch(job: BatchJob, progress: Progress | None = None) -> BatchSum
 
             batch_state = await prefill_from_batch_api(job, engine, pending, meter, show)
         show.start(len(pending), summary.skipped)
-        async for result in engine.run(iter(pending)):
-            summary.retried += result.source in previous_failures
-            if result.ok:
-                log.append(result)
-                summary.done += 1
-                summary.cached += result.cached
-            else:
-                failures.append(result)
-                summary.failed += 1
-                summary.failure_codes.append(getattr(result.error, "exit_code", EXIT_MODEL))
-            show.advance(result)
+        with prompt_handoffs():
+            async for result in engine.run(iter(pending)):
+                summary.retried += result.source in previous_failures
+                if result.ok:
+                    log.append(result)
+                    summary.done += 1
+                    summary.cached += result.cached
+                else:
+                    failures.append(result)
+                    summary.failed += 1
+                    summary.failure_codes.append(getattr(result.error, "exit_code", EXIT_MODEL))
+                show.advance(result)
         if batch_state is not None:
             batch_state.unlink(missing_ok=True)  # every answer of that Batch job is now in the output
     finally:

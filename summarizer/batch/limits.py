@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -77,6 +78,42 @@ class EndpointLimits:
     def after_call(self, estimated_tokens: int, used_tokens: int) -> None:
         if self.tpm is not None:
             self.tpm.charge(used_tokens - estimated_tokens)
+
+
+@dataclass
+class Pacer:
+    """Starts requests no closer together than the CPU time this process spends on each answer.
+
+    A fixed-latency endpoint returns a burst of requests as a burst of answers, round after round,
+    and the answers of a burst wait for the CPU one behind the other (parsing, grounding: ~5 ms
+    each). Spacing the starts by that cost spreads the answers out, so each is checked as it
+    arrives; it never lowers the rate, since the CPU could not check answers any faster. The cost
+    is learned as the batch goes: process CPU time per answer over the last ``window`` answers.
+    """
+
+    window: int = 16
+    max_gap: float = 0.02  # other work in the process counts too: never slower than 50 starts a second
+    cpu_clock: Callable[[], float] = time.process_time
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep
+    gap: float = 0.005  # seconds between starts: a guess until two answers are in, then measured
+    _next_start: float = field(default=0.0, init=False)
+    _answered_at: deque[float] = field(default_factory=deque, init=False)  # CPU clock at each answer
+
+    async def before_call(self) -> None:
+        now = self.clock()
+        start = max(now, self._next_start)
+        self._next_start = start + self.gap
+        if start > now:
+            await self.sleep(start - now)
+
+    def answered(self) -> None:
+        marks = self._answered_at
+        marks.append(self.cpu_clock())
+        if len(marks) > self.window + 1:
+            marks.popleft()
+        if len(marks) > 1:
+            self.gap = min(self.max_gap, (marks[-1] - marks[0]) / (len(marks) - 1))
 
 
 _SHARED: dict[tuple[str, float | None, float | None], EndpointLimits] = {}

@@ -6,12 +6,13 @@ has the same shape, so instructor, retries and the ledger above it are unchanged
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from typing import Any
 
 from ..llm.transport import Transport
-from .limits import EndpointLimits
+from .limits import EndpointLimits, Pacer
 
 
 @dataclass
@@ -49,6 +50,14 @@ class MeteredTransport:
         self.limits = limits
         self.label = inner.label
         self.model = inner.model
+        self._slots: asyncio.Semaphore | None = None
+        self._pacer: Pacer | None = None
+
+    def cap_in_flight(self, requests: int, pacer: Pacer | None = None) -> None:
+        """At most ``requests`` async calls waiting on the endpoint at once (``--concurrency``),
+        their starts spaced by ``pacer`` when given."""
+        self._slots = asyncio.Semaphore(max(1, requests))
+        self._pacer = pacer
 
     def create(self, **kwargs: Any) -> Any:
         completion = self.inner.create(**kwargs)
@@ -56,6 +65,19 @@ class MeteredTransport:
         return completion
 
     async def acreate(self, **kwargs: Any) -> Any:
+        if self._slots is None:
+            return await self._acreate(**kwargs)
+        async with self._slots:
+            if self._pacer is not None:
+                await self._pacer.before_call()
+            completion = await self._acreate(**kwargs)
+        if self._pacer is not None:
+            self._pacer.answered()
+        # Let a request waiting for the freed slot go out before this answer is parsed and checked.
+        await asyncio.sleep(0)
+        return completion
+
+    async def _acreate(self, **kwargs: Any) -> Any:
         estimate = estimate_tokens(kwargs) if self.limits is not None else 0
         if self.limits is not None:
             await self.limits.before_call(estimate)

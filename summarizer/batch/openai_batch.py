@@ -90,7 +90,7 @@ def _client(settings: Settings) -> Any:
 
 def _build_requests(engine: Engine, items: list[Item], mode: str) -> tuple[bytes, dict[str, str]]:
     """The Batch input file, and which messages key each custom_id stands for."""
-    from ..pipeline import Question, _advance
+    from ..pipeline import Question
 
     lines: list[str] = []
     keys: dict[str, str] = {}
@@ -101,7 +101,7 @@ def _build_requests(engine: Engine, items: list[Item], mode: str) -> tuple[bytes
             day = engine.published_for(item.source)
             # The synchronous flow's own first question (language instruction, first part of a long
             # article): its answer is then found by the same messages when the flow asks it.
-            first = _advance(engine.summarizer._flow(engine.summarizer._job(text, day, item.source, None)), None)
+            first = engine.summarizer._begin(text, day, item.source, None)[1]
         except BriefError:
             continue  # fails in the normal path, with its reason
         if engine.cache is not None and engine.cache.get(CacheKey.for_article(content_hash(text), settings, day)):

@@ -20,15 +20,16 @@ from typing import TYPE_CHECKING, TypeVar
 
 from ..article import Article
 from ..errors import BriefError, InputError, ModelError
+from ..lane import drain, off_loop
 from ..schema import Brief
 from ..settings import Settings
 from .cache import BriefCache, CacheKey
 from .inputs import Item, as_items, content_hash
-from .limits import limits_for
+from .limits import Pacer, limits_for
 from .metering import Meter, MeteredTransport, aclose_transport
 
 if TYPE_CHECKING:
-    from ..pipeline import Summarizer
+    from ..pipeline import Begun, Summarizer
 
 Published = str | date | None | Callable[[str], str | date | None]  # one date, or one per source
 T = TypeVar("T")
@@ -52,13 +53,39 @@ class BatchResult:
 
 
 @dataclass
+class _Prepared:
+    """An article read and looked up: a cached brief, a begun one, or why it cannot be briefed."""
+
+    digest: str
+    key: CacheKey | None = None
+    hit: Brief | None = None
+    begun: Begun | None = None
+    error: BriefError | None = None
+
+
+@dataclass
 class Engine:
-    """Briefs items with at most ``concurrency`` in flight; the pieces ``run_batch`` and the API share."""
+    """Briefs items with at most ``concurrency`` requests in flight; the pieces ``run_batch`` and the API share.
+
+    The CPU-bound steps of each article run on the lane (``lane.py``), off the event loop.
+    """
 
     summarizer: Summarizer
     concurrency: int = 8
     published: Published = None
     cache: BriefCache | None = None
+
+    def __post_init__(self) -> None:
+        # Requests in flight are capped where they are sent, so the engine can read and prepare
+        # as many articles again: a slot freed by an answer is taken at once by a prepared request,
+        # instead of waiting for the answer to be checked and the next article to be read.
+        self._depth = max(1, self.concurrency)
+        transport = self.summarizer._get_asker().transport
+        if isinstance(transport, MeteredTransport):
+            # Pacing is for endpoints: the embedded model's CPU time is the answer itself, not its check.
+            pacer = Pacer() if self.summarizer.settings.uses_endpoint else None
+            transport.cap_in_flight(self.concurrency, pacer)
+            self._depth *= 2
 
     def published_for(self, source: str) -> date | None:
         from ..pipeline import parse_published
@@ -66,20 +93,42 @@ class Engine:
         value = self.published(source) if callable(self.published) else self.published
         return parse_published(value)
 
+    def _prepare(self, item: Item) -> _Prepared:
+        """Read the article, look it up in the cache and, on a miss, begin its brief.
+
+        File I/O, hashing, language detection and the prompt: one hop on the CPU lane.
+        Raises ``BriefError`` when the item cannot be read.
+        """
+        article = item.read()
+        prepared = _Prepared(content_hash(article.text))
+        day = self.published_for(item.source)
+        if self.cache is not None:
+            prepared.key = CacheKey.for_article(prepared.digest, self.summarizer.settings, day)
+            prepared.hit = self.cache.get(prepared.key)
+            if prepared.hit is not None:
+                return prepared
+        try:
+            prepared.begun = self.summarizer._begin(article.text, day, item.source, None)
+        except BriefError as error:  # read, but cannot be briefed (too long): its failure keeps the hash
+            prepared.error = error
+        return prepared
+
     async def brief_one(self, item: Item) -> BatchResult:
         started = time.perf_counter()
         digest: str | None = None
         try:
-            article = item.read()
-            digest = content_hash(article.text)
-            day = self.published_for(item.source)
-            key = CacheKey.for_article(digest, self.summarizer.settings, day) if self.cache is not None else None
-            if key is not None and self.cache is not None and (hit := self.cache.get(key)) is not None:
+            prepared = await off_loop(self._prepare, item)
+            digest, hit, key = prepared.digest, prepared.hit, prepared.key
+            if hit is not None:
                 brief = hit.model_copy(update={"meta": hit.meta.model_copy(update={"source": item.source})})
                 return BatchResult(item.index, item.source, digest, brief, cached=True, seconds=_since(started))
-            brief = await self.summarizer.asummarize(article.text, published=day, source=item.source)
+            if prepared.error is not None:
+                raise prepared.error
+            assert prepared.begun is not None
+            brief = await self.summarizer._acontinue(prepared.begun)
             if key is not None and self.cache is not None:
-                self.cache.put(key, brief)  # at once: an interrupted batch keeps what it paid for
+                # At once: an interrupted batch keeps what it paid for.
+                await off_loop(self.cache.put, key, brief)
             return BatchResult(item.index, item.source, digest, brief, seconds=_since(started))
         except BriefError as error:
             return BatchResult(item.index, item.source, digest, error=error, seconds=_since(started))
@@ -91,7 +140,7 @@ class Engine:
         """Results in the order they finish. Items are pulled lazily, so memory stays flat."""
         pending: set[asyncio.Task[BatchResult]] = set()
         source = iter(items)
-        limit = max(1, self.concurrency)
+        limit = self._depth
 
         def fill() -> None:
             while len(pending) < limit and (item := next(source, None)) is not None:
@@ -109,6 +158,7 @@ class Engine:
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
+            await drain()  # a step of a cancelled task may still be running on the lane
 
 
 def _since(started: float) -> float:
