@@ -10,6 +10,7 @@ a pool: the steps hold the GIL, so more threads would only contend for it. Share
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -22,6 +23,16 @@ T = TypeVar("T")
 
 _lane: ThreadPoolExecutor | None = None
 _lock = threading.Lock()
+
+
+def _forget_lane() -> None:
+    # A forked child has no lane thread, only the parent's executor object: make a new one there.
+    global _lane
+    _lane = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_lane)
 
 
 def _executor() -> ThreadPoolExecutor:

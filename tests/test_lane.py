@@ -186,3 +186,19 @@ def test_instructor_s_check_is_the_remembering_one_once_a_model_is_wrapped() -> 
     # Fails when an instructor upgrade moves the check: the shim then does nothing, and must be revisited.
     assert getattr(async_validators.reject_async_validators, "remembers", False)
     assert patch.reject_async_validators is async_validators.reject_async_validators
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
+def test_a_forked_child_gets_a_lane_of_its_own() -> None:
+    import os
+
+    asyncio.run(lane.off_loop(int, 1))  # the parent's lane thread exists now
+    pid = os.fork()
+    if pid == 0:  # the child: the parent's thread is not here, a new lane must answer
+        try:
+            code = 0 if asyncio.run(asyncio.wait_for(lane.off_loop(int, 7), 5)) == 7 else 1
+        except BaseException:  # noqa: BLE001 - any failure is the child's exit code
+            code = 1
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
