@@ -174,6 +174,21 @@ class Meta(BaseModel):
         default=None, description="Share of quotes and names in the brief found in the article."
     )
     warnings: list[str] = Field(default_factory=list)
+    # Free text (headline, summary, what, stances, open questions) is the model's own wording: it is
+    # checked against the article separately from the quotes and names that faithfulness counts.
+    free_text_support: float | None = Field(
+        default=None, description="Share of free-text items with nothing unsupported or hostile flagged in them."
+    )
+    flags: list[str] = Field(
+        default_factory=list,
+        description="Free-text problems: instructions, links, mentions or markup the article does not carry, "
+        "names, numbers or quotes it does not contain. Each is also a warning; a strict run holds the brief back.",
+    )
+    coverage: float | None = Field(
+        default=None,
+        description="Share of the article's paragraphs (weighted by the names, numbers and quotes they hold) "
+        "that at least one brief item is grounded in.",
+    )
 
 
 class Brief(BaseModel):
