@@ -18,19 +18,21 @@ from typing import Any
 from _stub import stub
 
 from summarizer.batch.inputs import Item
-from summarizer.batch.metering import Meter, aclose_transport
+from summarizer.batch.metering import Meter
 from summarizer.batch.runner import Engine, prepare_summarizer
+from summarizer.llm.wrap import TransportWrapper
 from summarizer.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = (ROOT / "fixtures/articles/us-strikes-iraq-syria-2024-02-02.txt").read_text(encoding="utf-8")
 
 
-class TimedTransport:
+class TimedTransport(TransportWrapper):
     """Adds up the time spent waiting for HTTP answers, to subtract the stub from the total."""
 
     def __init__(self, inner: Any) -> None:
-        self.inner, self.label, self.model, self.seconds = inner, inner.label, inner.model, 0.0
+        super().__init__(inner)
+        self.seconds = 0.0
 
     async def acreate(self, **kwargs: Any) -> Any:
         started = time.perf_counter()
@@ -47,10 +49,15 @@ def articles(count: int, offset: int = 0) -> list[Item]:
 
 async def run(url: str, count: int, concurrency: int) -> dict[str, float]:
     settings = Settings(base_url=url, api_key="stub", model="stub", mode="tools", timeout=30)
-    summarizer = prepare_summarizer(settings, meter=Meter())
-    asker = summarizer._get_asker()
-    timed = TimedTransport(asker.transport)
-    asker.transport = timed
+    timers: list[TimedTransport] = []
+
+    def timed_wrap(inner: Any) -> Any:
+        timers.append(TimedTransport(inner))
+        return timers[-1]
+
+    summarizer = prepare_summarizer(settings, meter=Meter(), middleware=[timed_wrap])
+    assert summarizer.transport is timers[0]  # made now, so the timer exists
+    timed = timers[0]
     engine = Engine(summarizer, concurrency, "2024-02-02")
     async for _ in engine.run(articles(5, offset=10_000)):  # warm-up: imports, first connection
         pass
@@ -64,7 +71,7 @@ async def run(url: str, count: int, concurrency: int) -> dict[str, float]:
         result.brief.model_dump_json()
         render += time.perf_counter() - t
     wall = time.perf_counter() - started
-    await aclose_transport(timed.inner)
+    await summarizer.aclose()
     return {"wall": wall, "http": timed.seconds, "render": render}
 
 

@@ -32,10 +32,11 @@ from pydantic import ValidationInfo, field_validator
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from summarizer.flow import build_messages  # noqa: E402
 from summarizer.grounding.normalize import normalize  # noqa: E402
 from summarizer.llm.ask import Asker, Ledger  # noqa: E402
 from summarizer.llm.transport import EndpointTransport  # noqa: E402
-from summarizer.pipeline import Summarizer, build_messages, parse_published  # noqa: E402
+from summarizer.pipeline import Summarizer, parse_published  # noqa: E402
 from summarizer.schema import BriefDraft, PositionDraft  # noqa: E402
 from summarizer.settings import Settings  # noqa: E402
 

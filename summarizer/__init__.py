@@ -20,6 +20,8 @@ _EXPORTS = {
     "summarize": "pipeline",
     "asummarize": "pipeline",
     "Summarizer": "pipeline",
+    "Prepared": "pipeline",
+    "Progress": "progress",
     "Brief": "schema",
     "Settings": "settings",
     "BriefError": "errors",
@@ -32,7 +34,8 @@ _EXPORTS = {
 if TYPE_CHECKING:
     from .batch import asummarize_many, summarize_many
     from .errors import BriefError, InputError, ModelError
-    from .pipeline import Summarizer, asummarize, summarize
+    from .pipeline import Prepared, Summarizer, asummarize, summarize
+    from .progress import Progress
     from .schema import Brief
     from .settings import Settings
 
@@ -41,6 +44,8 @@ __all__ = [
     "BriefError",
     "InputError",
     "ModelError",
+    "Prepared",
+    "Progress",
     "Settings",
     "Summarizer",
     "asummarize",

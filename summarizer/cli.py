@@ -19,6 +19,7 @@ from typer.core import TyperGroup
 from .console import fail, stderr
 from .errors import EXIT_INPUT, EXIT_MODEL, BriefError, DeliveryFailed, InputError
 from .options import BaseUrlOption, GgufOption, MaxRetriesOption, ModelOption, ModeOption
+from .progress import Progress
 
 FORMAT_NAMES = ("text", "markdown", "json")
 MODE_NAMES = ("auto", "tools", "json", "md_json", "json_schema")
@@ -64,9 +65,10 @@ class _Progress:
             self.status.__enter__()
         return self
 
-    def __call__(self, phase: str) -> None:
+    def __call__(self, event: Progress) -> None:
         if self.quiet:
             return
+        phase = event.message
         elapsed = time.perf_counter() - self.started
         if self.status is not None:
             self.status.update(f"{phase}  [dim]{elapsed:.0f}s[/]")
@@ -136,7 +138,8 @@ def summarize_command(
                 root.addHandler(logging.NullHandler())
 
         from .language import check_lang
-        from .pipeline import Summarizer, parse_published
+        from .pipeline import Summarizer
+        from .prepare import parse_published
         from .settings import settings_from_env
         from .sources import load_article
 
@@ -146,7 +149,7 @@ def summarize_command(
         )
         source = load_article(article, max_bytes=settings.max_input_bytes, timeout=settings.fetch_timeout)
         with _Progress(quiet) as progress:
-            brief = Summarizer(settings, on_phase=progress).summarize(source, published=day, lang=lang)
+            brief = Summarizer(settings, on_progress=progress).summarize(source, published=day, lang=lang)
     except BriefError as error:
         _fail(error, verbose)
     except KeyboardInterrupt:
@@ -250,7 +253,7 @@ def watch_command(
         from .pipeline import Summarizer
         from .sources import load_article
 
-        summarizer = Summarizer(on_phase=lambda _p: None)
+        summarizer = Summarizer()
         console = _stderr()
 
         def handle(path: Path) -> None:

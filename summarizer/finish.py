@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from .grounding.check import Grounded
 from .schema import Brief, BriefDraft, Meta
 
 
-def finish_brief(draft: BriefDraft, grounded: Grounded, meta: dict[str, Any]) -> Brief:
+def finish_brief(draft: BriefDraft, grounded: Grounded, meta: Meta) -> Brief:
     return Brief(
         headline=draft.headline.strip(),
         summary=draft.summary.strip(),
@@ -18,5 +16,5 @@ def finish_brief(draft: BriefDraft, grounded: Grounded, meta: dict[str, Any]) ->
         when=grounded.when,
         positions=grounded.positions,
         open_questions=[q.strip() for q in draft.open_questions if q.strip()],
-        meta=Meta(**meta, faithfulness=grounded.faithfulness, warnings=grounded.warnings),
+        meta=meta.model_copy(update={"faithfulness": grounded.faithfulness, "warnings": grounded.warnings}),
     )

@@ -17,17 +17,16 @@ Cost: one brief call per part (plus its own bounded repair), plus one merge call
 
 from __future__ import annotations
 
-from collections.abc import Generator
 from dataclasses import replace
 from datetime import date
 
 from pydantic import BaseModel, Field
 
 from .chunking import Part
+from .flow import Conversation, Flow, Outcome, Question, one_part_flow
 from .grounding.check import Grounded
 from .grounding.speakers import same_actor
 from .language import LanguagePlan
-from .pipeline import Flow, Outcome, Question, brief_flow
 from .prompts import load_prompt
 from .schema import Actor, BriefDraft, DateMention, Place, Position, Span
 
@@ -54,7 +53,7 @@ def brief_in_parts(
     """Brief each part, merge the grounded parts, and ask once for the lead of the whole."""
     outcomes: list[Outcome] = []
     for number, part in enumerate(parts, 1):
-        flow = brief_flow(part.of(article), published, repair_calls, language=language, system_prompt=system_prompt)
+        flow = one_part_flow(part.of(article), published, repair_calls, language=language, system_prompt=system_prompt)
         outcome = yield from _labelled(flow, f"part {number}/{len(parts)}")
         outcomes.append(outcome)
     merged = merge_grounded([shift(o.grounded, p.start) for o, p in zip(outcomes, parts, strict=True)])
@@ -70,15 +69,13 @@ def brief_in_parts(
     return Outcome(merged_draft(lead, drafts), merged, prompt, parts=len(parts))
 
 
-def _labelled(flow: Flow, label: str) -> Generator[Question, BaseModel | None, Outcome]:
+def _labelled(flow: Flow, label: str) -> Flow:
     """Run a part's flow, naming the part in each question's phase ("part 2/5: reading the article…")."""
-    answer: BaseModel | None = None
-    while True:
-        try:
-            question = flow.send(answer)
-        except StopIteration as done:
-            return done.value
-        answer = yield replace(question, phase=f"{label}: {question.phase}")
+    conversation = Conversation(flow)
+    step = conversation.start()
+    while isinstance(step, Question):
+        step = conversation.send((yield replace(step, phase=f"{label}: {step.phase}")))
+    return step
 
 
 def build_merge_messages(drafts: list[BriefDraft], language: LanguagePlan | None) -> list[dict[str, str]]:

@@ -1,103 +1,47 @@
-"""Article in, ``Brief`` out: the one path every entry point (CLI, Python, batch) goes through.
+"""Article in, ``Brief`` out: ``Summarizer``, the one public seam every way in goes through.
 
-The steps are written once, as a generator that *yields* each question for the model and
-receives the answer (``brief_flow``). The sync and async entry points only drive it, so
-there is one design, not two copies:
+The CLI, ``summarize()``, batch, eval, the web service and the distributed engine all call the same
+four steps, and nothing private::
 
-    prepare messages → ask for a BriefDraft → ground it in the article
-        → (one targeted re-ask for unverifiable quotes) → Brief
+    with Summarizer(settings) as s:
+        prepared = s.prepare(text, published="2024-02-02")   # CPU only: text, date, language, parts
+        brief = s.brief(prepared)                            # or: await s.abrief(prepared)
+
+``summarize``/``asummarize`` do both at once. The model is reached through a *transport*
+(``llm.transport.Transport``: an endpoint, the embedded model, or anything with the same shape);
+``middleware`` wraps it (metering and pacing in a batch, endpoint pools, fakes in tests). What the
+model is asked lives in ``flow.py`` (one part) and ``merge.py`` (many parts); this module only
+drives it, once for sync callers and once for async ones.
 """
 
 from __future__ import annotations
 
-import re
 import time
-from collections.abc import Callable, Generator
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from .article import Article
-from .chunking import Part
-from .clean import clean_for_model
 from .errors import InputError, ModelError
 from .finish import finish_brief
-from .grounding.check import Grounded, apply_repairs, complete_from_article, give_up_on_failures, ground
-from .job import Job, prepare_job
+from .flow import Conversation, Flow, Outcome, Question, Step, one_part_flow
 from .lane import off_loop
 from .language import LanguagePlan
 from .llm.ask import Asker, Ledger
-from .prompts import load_prompt, load_system_prompt
-from .repair import QuoteRepairs, build_repair_messages, repairs_by_index
-from .schema import Brief, BriefDraft
+from .prepare import Job, parse_published, prepare_job
+from .progress import OnProgress, Progress, ignore
+from .schema import Brief, Meta
 from .settings import Settings, settings_from_env
 
-Phase = Callable[[str], None]  # progress: called with a short description of what is happening
+if TYPE_CHECKING:
+    from .chunking import Part
+    from .llm.transport import Transport
 
-
-def parse_published(value: str | date | None) -> date | None:
-    """``2024-02-02`` (or a ``date``) to a ``date``; anything else is a clear input error."""
-    if value is None or isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        raise InputError(f"--published must be a date like 2024-02-02, not {value!r}") from None
-
-
-def build_messages(
-    article_text: str,
-    published: date | None,
-    language: LanguagePlan | None = None,
-    *,
-    system_prompt: str = "brief",
-) -> tuple[list[dict[str, str]], tuple[str, str]]:
-    """System instructions and the article as delimited data; returns the prompt id and version too.
-
-    ``language`` adds its instruction (brief in another language, quotes verbatim) when it has one;
-    ``system_prompt`` names the instructions' file in ``prompts/`` (``Settings.prompt``).
-    """
-    system = load_system_prompt(system_prompt)
-    user = load_prompt("article")
-    body = re.sub(r"[ \t]+(?=\n|$)", "", clean_for_model(article_text)).strip()
-    body = re.sub(r"\n{3,}", "\n\n", body)
-    # A closing tag inside the article must not end the data block early.
-    body = body.replace("</article>", "</ article>")
-    instruction = language.instruction if language else None
-    messages = [
-        {"role": "system", "content": system.template + (instruction + "\n" if instruction else "")},
-        {
-            "role": "user",
-            "content": user.render(published=published.isoformat() if published else "unknown", article=body),
-        },
-    ]
-    version = f"{system.version}+{user.id}.{user.version}" + (f"+{language.prompt_tag}" if instruction else "")
-    return messages, (system.id, version)
-
-
-@dataclass(frozen=True)
-class Question:
-    """One thing the flow needs from the model."""
-
-    messages: list[dict[str, str]]
-    response_model: type[BaseModel]
-    phase: str
-    optional: bool = False  # a failure here degrades the brief instead of failing it
-    flow: Any = None  # the flow that asked, so drivers can answer it
-
-
-@dataclass
-class Outcome:
-    draft: BriefDraft
-    grounded: Grounded
-    prompt: tuple[str, str]
-    parts: int = 1  # a long article is briefed in parts, then merged (merge.py)
-
-
-Flow = Generator[Question, BaseModel | None, Outcome]
-Begun = tuple[Job, Question | Outcome]  # a prepared job and its flow's first step
+Middleware = Callable[["Transport"], "Transport"]
 
 
 def brief_flow(
@@ -109,70 +53,73 @@ def brief_flow(
     language: LanguagePlan | None = None,
     system_prompt: str = "brief",
 ) -> Flow:
-    """The whole brief, as a conversation with the model; I/O-free so tests can drive it.
-
-    ``parts`` (from ``chunking.split_article``): more than one, and each is briefed by this same
-    flow, then merged into one brief whose spans point into the whole article (``merge.py``).
-    """
+    """The whole brief as a conversation with the model: in one call, or in parts then merged."""
     if parts and len(parts) > 1:
-        from .merge import brief_in_parts  # merge builds on this flow
+        from .merge import brief_in_parts
 
-        return (yield from brief_in_parts(article, parts, published, repair_calls, language, system_prompt))
-    messages, prompt = build_messages(article, published, language, system_prompt=system_prompt)
-    draft = yield Question(messages, BriefDraft, "reading the article and writing the brief")
-    assert isinstance(draft, BriefDraft)
-    grounded = ground(draft, article, published)
-    for _ in range(repair_calls):
-        if not grounded.failures:
-            break
-        answer = yield Question(
-            build_repair_messages(messages, grounded.failures), QuoteRepairs, "re-checking quotes", optional=True
-        )
-        if answer is None:
-            grounded.warnings.append("the targeted re-ask for unverified quotes failed")
-            break
-        assert isinstance(answer, QuoteRepairs)
-        apply_repairs(article, grounded, repairs_by_index(answer, grounded.failures))
-    give_up_on_failures(grounded)
-    complete_from_article(article, grounded)
-    return Outcome(draft, grounded, prompt)
+        return brief_in_parts(article, parts, published, repair_calls, language, system_prompt)
+    return one_part_flow(article, published, repair_calls, language=language, system_prompt=system_prompt)
 
 
-def _advance(flow: Flow, answer: BaseModel | None) -> Question | Outcome:
-    """Feed the model's answer to the flow; get its next question, or its outcome when done."""
-    try:
-        question = flow.send(answer)
-    except StopIteration as done:
-        return done.value
-    return replace(question, flow=flow)
+@dataclass
+class Prepared:
+    """An article ready for the model: its job and the flow's first question. Briefed once.
 
+    ``prepare`` does the CPU work before the first call (reading the text's metadata, language,
+    splitting, the prompt), so a batch can do it off the event loop while requests are in flight.
+    """
 
-def _degrade(question: Question, error: ModelError) -> None:
-    """An optional question (a repair) may fail without failing the brief; a required one may not."""
-    if not question.optional:
-        raise error
-    return None
+    job: Job
+    conversation: Conversation = field(repr=False)
+    first: Step = field(repr=False)
+    used: bool = field(default=False, repr=False)
 
+    @property
+    def first_question(self) -> Question | None:
+        """The first request's messages (the Batch API sends them ahead); None if no call is needed."""
+        return self.first if isinstance(self.first, Question) else None
 
-def _check_text(text: str) -> str:
-    if not isinstance(text, str) or not text.strip():
-        raise InputError("the article is empty")
-    return text
+    def take(self) -> Step:
+        if self.used:
+            raise RuntimeError("a Prepared article is briefed once: prepare it again")
+        self.used = True
+        return self.first
 
 
 class Summarizer:
-    """A configured brief writer: holds the transport (and a loaded local model) across calls."""
+    """A configured brief writer: holds the transport (and a loaded local model) across calls.
 
-    def __init__(self, settings: Settings | None = None, *, on_phase: Phase | None = None) -> None:
+    ``transport`` replaces the one the settings would make (an endpoint or the embedded model);
+    ``middleware`` wraps it, first to last; ``on_progress`` hears what each brief is doing (from the
+    thread that drives it; the embedded model's token counts come from its worker thread).
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        transport: Transport | None = None,
+        middleware: Iterable[Middleware] = (),
+        on_progress: OnProgress | None = None,
+    ) -> None:
         self.settings = settings or settings_from_env()
-        self.on_phase = on_phase or (lambda _phase: None)
+        self.on_progress = on_progress or ignore
+        self._given = transport
+        self._middleware = tuple(middleware)
         self._asker: Asker | None = None
 
-    def _get_asker(self) -> Asker:
+    # -- the model ------------------------------------------------------------------------------
+    @property
+    def asker(self) -> Asker:
+        """What asks the model a structured question (mode fallback, retries, the deadline)."""
         if self._asker is None:
-            from .llm.factory import make_transport
+            transport = self._given
+            if transport is None:
+                from .llm.factory import make_transport
 
-            transport = make_transport(self.settings, on_phase=self.on_phase)
+                transport = make_transport(self.settings, on_progress=self._progress)
+            for wrap in self._middleware:
+                transport = wrap(transport)
             s = self.settings
             self._asker = Asker(
                 transport=transport,
@@ -184,24 +131,67 @@ class Summarizer:
             )
         return self._asker
 
-    def _job(self, text: str | Article, published: str | date | None, source: str | None, lang: str | None) -> Job:
-        text = text if isinstance(text, Article) else _check_text(text)
-        return prepare_job(text, self.settings, published=parse_published(published), source=source, lang=lang)
+    @property
+    def transport(self) -> Transport:
+        """The transport in use, middleware applied; made (and a local model loaded) on first use."""
+        return self.asker.transport
 
-    def _begin(self, text: str | Article, published: str | date | None, source: str | None, lang: str | None) -> Begun:
-        """Prepare the job and get the flow's first question: the CPU work before the first call."""
-        job = self._job(text, published, source, lang)
-        return job, _advance(self._flow(job), None)
+    def _progress(self, event: Progress) -> None:
+        # A display's failure must never cost a brief.
+        try:
+            self.on_progress(event)
+        except Exception:  # noqa: BLE001
+            pass
 
-    def _flow(self, job: Job) -> Flow:
-        return brief_flow(
-            job.article,
-            job.published,
-            self.settings.repair_calls,
-            parts=job.parts,
-            language=job.language,
-            system_prompt=self.settings.prompt,
+    # -- the four steps -------------------------------------------------------------------------
+    def prepare(
+        self,
+        text: str | Article,
+        *,
+        published: str | date | None = None,
+        source: str | None = None,
+        lang: str | None = None,
+    ) -> Prepared:
+        """Everything before the first model call; raises ``InputError`` for text that cannot be briefed.
+
+        ``text``: a string, or an ``Article``/``Document`` (``sources.load_article``) with its metadata.
+        ``lang`` (ISO 639-1, e.g. ``"en"``) asks for the brief in that language; quotes stay verbatim.
+        """
+        if not isinstance(text, Article | str):
+            raise InputError(f"cannot brief a {type(text).__name__}: give text or an Article")
+        job = prepare_job(text, self.settings, published=published, source=source, lang=lang)
+        s = self.settings
+        flow = brief_flow(
+            job.article, job.published, s.repair_calls, parts=job.parts, language=job.language, system_prompt=s.prompt
         )
+        conversation = Conversation(flow)
+        return Prepared(job, conversation, conversation.start())
+
+    def brief(self, prepared: Prepared) -> Brief:
+        """Ask the model what the flow needs and finish the brief (blocking)."""
+        step, asker, ledger, started = prepared.take(), self.asker, Ledger(), time.perf_counter()
+        while isinstance(step, Question):
+            self._progress(Progress("asking", step.phase))
+            try:
+                answer = asker.ask(step.messages, step.response_model, ledger)
+            except ModelError as error:
+                answer = _degrade(step, error)
+            self._progress(Progress("checking", "checking the answer against the article"))
+            step = prepared.conversation.send(answer)
+        return self._finish(step, ledger, prepared.job, started)
+
+    async def abrief(self, prepared: Prepared) -> Brief:
+        """The async twin of :meth:`brief`: the CPU-bound steps run on the lane (``lane.py``), off the loop."""
+        step, asker, ledger, started = prepared.take(), self.asker, Ledger(), time.perf_counter()
+        while isinstance(step, Question):
+            self._progress(Progress("asking", step.phase))
+            try:
+                answer = await asker.aask(step.messages, step.response_model, ledger)
+            except ModelError as error:
+                answer = _degrade(step, error)
+            self._progress(Progress("checking", "checking the answer against the article"))
+            step = await off_loop(prepared.conversation.send, answer)
+        return self._finish(step, ledger, prepared.job, started)
 
     def summarize(
         self,
@@ -211,21 +201,8 @@ class Summarizer:
         source: str | None = None,
         lang: str | None = None,
     ) -> Brief:
-        """Brief ``text``: a string, or an ``Article``/``Document`` (``sources.load_article``) with its metadata.
-
-        ``lang`` (ISO 639-1, e.g. ``"en"``) asks for the brief in that language; quotes stay verbatim.
-        """
-        job, step = self._begin(text, published, source, lang)
-        asker, ledger, started = self._get_asker(), Ledger(), time.perf_counter()
-        while isinstance(step, Question):
-            self.on_phase(step.phase)
-            try:
-                answer = asker.ask(step.messages, step.response_model, ledger)
-            except ModelError as error:
-                answer = _degrade(step, error)
-            step = _advance(step.flow, answer)
-        self.on_phase("checking the brief against the article")
-        return self._finish(step, asker, ledger, job, started)
+        """``prepare`` then ``brief``."""
+        return self.brief(self.prepare(text, published=published, source=source, lang=lang))
 
     async def asummarize(
         self,
@@ -235,43 +212,67 @@ class Summarizer:
         source: str | None = None,
         lang: str | None = None,
     ) -> Brief:
-        begun = await off_loop(self._begin, text, published, source, lang)
-        return await self._acontinue(begun)
+        """``prepare`` (on the lane) then ``abrief``."""
+        prepared = await off_loop(self._prepare_kw, text, published, source, lang)
+        return await self.abrief(prepared)
 
-    async def _acontinue(self, begun: Begun) -> Brief:
-        """Ask the model the flow's questions and finish the brief; ``begun`` comes from ``_begin``.
+    def _prepare_kw(self, text: str | Article, published: Any, source: str | None, lang: str | None) -> Prepared:
+        return self.prepare(text, published=published, source=source, lang=lang)
 
-        The CPU-bound steps run on the lane (``lane.py``), so the event loop only waits on the model.
-        """
-        job, step = begun
-        asker, ledger, started = self._get_asker(), Ledger(), time.perf_counter()
-        while isinstance(step, Question):
-            try:
-                answer = await asker.aask(step.messages, step.response_model, ledger)
-            except ModelError as error:
-                answer = _degrade(step, error)
-            step = await off_loop(_advance, step.flow, answer)
-        return self._finish(step, asker, ledger, job, started)
+    def _finish(self, outcome: Outcome, ledger: Ledger, job: Job, started: float) -> Brief:
+        asker = self.asker
+        meta = Meta(
+            model=asker.transport.model,
+            endpoint=asker.transport.label,
+            mode=asker.chosen_mode or asker.mode,
+            prompt_id=outcome.prompt[0],
+            prompt_version=outcome.prompt[1],
+            published=job.published.isoformat() if job.published else None,
+            source=job.source,
+            calls=len(ledger.calls),
+            attempts=ledger.attempts,
+            prompt_tokens=ledger.prompt_tokens,
+            completion_tokens=ledger.completion_tokens,
+            seconds=round(time.perf_counter() - started, 3),
+            parts=outcome.parts,
+            **job.provenance.as_meta(),
+        )
+        brief = finish_brief(outcome.draft, outcome.grounded, meta)
+        self._progress(Progress("done", "brief written"))
+        return brief
 
-    def _finish(self, outcome: Outcome, asker: Asker, ledger: Ledger, job: Job, started: float) -> Brief:
-        published, source = job.published, job.source
-        meta: dict[str, Any] = {
-            "model": asker.transport.model,
-            "endpoint": asker.transport.label,
-            "mode": asker.chosen_mode or asker.mode,
-            "prompt_id": outcome.prompt[0],
-            "prompt_version": outcome.prompt[1],
-            "published": published.isoformat() if published else None,
-            "source": source,
-            "calls": len(ledger.calls),
-            "attempts": ledger.attempts,
-            "prompt_tokens": ledger.prompt_tokens,
-            "completion_tokens": ledger.completion_tokens,
-            "seconds": round(time.perf_counter() - started, 3),
-            "parts": outcome.parts,
-            **job.about,
-        }
-        return finish_brief(outcome.draft, outcome.grounded, meta)
+    # -- lifetime -------------------------------------------------------------------------------
+    def close(self) -> None:
+        """Close the transport's connections (a loaded local model stays loaded for the process)."""
+        if self._asker is not None:
+            close = getattr(self._asker.transport, "close", None)
+            if callable(close):
+                close()
+
+    async def aclose(self) -> None:
+        if self._asker is not None:
+            aclose = getattr(self._asker.transport, "aclose", None)
+            if callable(aclose):
+                await aclose()
+
+    def __enter__(self) -> Summarizer:
+        return self
+
+    def __exit__(self, *_exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Summarizer:
+        return self
+
+    async def __aexit__(self, *_exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        await self.aclose()
+
+
+def _degrade(question: Question, error: ModelError) -> BaseModel | None:
+    """An optional question (a repair) may fail without failing the brief; a required one may not."""
+    if not question.optional:
+        raise error
+    return None
 
 
 def summarize(
@@ -312,3 +313,6 @@ def _default(settings: Settings | None) -> Summarizer:
     if key not in _SHARED:
         _SHARED[key] = Summarizer(key)
     return _SHARED[key]
+
+
+__all__ = ["Middleware", "Prepared", "Summarizer", "asummarize", "brief_flow", "parse_published", "summarize"]

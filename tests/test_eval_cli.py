@@ -9,7 +9,7 @@ import typer
 from conftest import FAKE_KEY, FIXTURES, RECORD_BASE_URL, RECORDED_MODEL
 from typer.testing import CliRunner
 
-from summarizer import pipeline
+from summarizer import flow
 from summarizer.errors import InputError
 from summarizer.evaluation.command import EXIT_BELOW, eval_command
 from summarizer.prompts import load_prompt
@@ -102,26 +102,24 @@ def test_a_missing_dataset_is_a_usage_error(tmp_path) -> None:
 
 def test_a_prompt_variant_replaces_the_system_prompt_and_is_named_in_the_version() -> None:
     article = "Officials said on Monday that the bridge would reopen."
-    messages, (prompt_id, version) = pipeline.build_messages(article, None, system_prompt="brief-v2")
+    messages, (prompt_id, version) = flow.build_messages(article, None, system_prompt="brief-v2")
     assert messages[0]["content"] == load_prompt("brief-v2").template
     assert (prompt_id, version) == ("brief", "2+article.1")
-    assert pipeline.build_messages(article, None)[0][0]["content"] == load_prompt("brief").template
+    assert flow.build_messages(article, None)[0][0]["content"] == load_prompt("brief").template
 
 
 def test_settings_prompt_reaches_the_model_and_the_cache_key() -> None:
     from summarizer.batch.cache import CacheKey
-    from summarizer.pipeline import Summarizer, _advance
+    from summarizer.pipeline import Summarizer
     from summarizer.settings import Settings
 
     v2 = Settings(base_url=RECORD_BASE_URL, api_key=FAKE_KEY, prompt="brief-v2")
-    summarizer = Summarizer(v2)
-    job = summarizer._job("Officials said on Monday that it would reopen.", None, None, None)
-    question = _advance(summarizer._flow(job), None)
-    assert question.messages[0]["content"] == load_prompt("brief-v2").template
+    question = Summarizer(v2).prepare("Officials said on Monday that it would reopen.").first_question
+    assert question is not None and question.messages[0]["content"] == load_prompt("brief-v2").template
     keys = {CacheKey.for_article("sha256:x", s, None).digest for s in (v2, Settings(base_url=RECORD_BASE_URL))}
     assert len(keys) == 2
 
 
 def test_an_unknown_prompt_variant_is_an_input_error() -> None:
     with pytest.raises(InputError, match="no-such-prompt"):
-        pipeline.build_messages("Officials said on Monday.", None, system_prompt="no-such-prompt")
+        flow.build_messages("Officials said on Monday.", None, system_prompt="no-such-prompt")

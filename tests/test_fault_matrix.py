@@ -297,7 +297,7 @@ def test_the_async_twin_behaves_the_same(cell: Cell) -> None:
             **{"timeout": 0.3, "deadline": 60.0, **cell.settings},
         )
         summarizer = Summarizer(settings)
-        asker = summarizer._get_asker()
+        asker = summarizer.asker
         asker.sleep, asker.clock = (lambda s: (waits.append(s), srv.advance(s))[0]), srv.clock
         try:
             brief: Brief | None = asyncio.run(summarizer.asummarize(SAMPLE.read_text(encoding="utf-8")))

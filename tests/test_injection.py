@@ -15,7 +15,8 @@ from dataclasses import replace
 import pytest
 from conftest import FIXTURES, SAMPLE
 
-from summarizer.pipeline import Summarizer, build_messages
+from summarizer.flow import build_messages
+from summarizer.pipeline import Summarizer
 from summarizer.render import to_json, to_markdown
 from summarizer.schema import Brief
 

@@ -17,11 +17,12 @@ import pytest
 from conftest import SAMPLE
 from fake_openai_batch import fake_openai_batch
 
-from summarizer import lane, pipeline
+from summarizer import flow, lane
 from summarizer.batch.inputs import Item
-from summarizer.batch.metering import aclose_transport
-from summarizer.batch.runner import Engine, prepare_summarizer
+from summarizer.batch.metering import Meter, MeteredTransport
+from summarizer.batch.runner import Engine
 from summarizer.llm.ask import instructor_model, remembering
+from summarizer.llm.wrap import TransportWrapper
 from summarizer.pipeline import Summarizer
 from summarizer.schema import BriefDraft
 from summarizer.settings import Settings
@@ -95,13 +96,13 @@ def test_prompt_handoffs_shortens_the_switch_interval_only_while_it_lasts() -> N
 
 def test_asummarize_grounds_the_answer_off_the_event_loop_thread(monkeypatch: pytest.MonkeyPatch) -> None:
     grounding_threads: list[threading.Thread] = []
-    real_ground = pipeline.ground
+    real_ground = flow.ground
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         grounding_threads.append(threading.current_thread())
         return real_ground(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "ground", spy)
+    monkeypatch.setattr(flow, "ground", spy)
 
     async def run(url: str) -> tuple[threading.Thread, Any]:
         brief = await Summarizer(settings_for(url)).asummarize(TEXT, published="2024-02-02")
@@ -117,33 +118,33 @@ def test_the_engine_prepares_ahead_but_keeps_concurrency_requests_in_flight(tmp_
     in_flight = peak = answered = 0
     begun_before_first_answer = 0
 
-    async def run(url: str) -> list[Any]:
-        summarizer = prepare_summarizer(settings_for(url))
-        metered = summarizer._get_asker().transport
-        send, begin = metered.inner.acreate, summarizer._begin
+    class Counted(TransportWrapper):
+        """Middleware under the meter (applied first): what the endpoint sees in flight."""
 
-        async def counted(**kwargs: Any) -> Any:
+        async def acreate(self, **kwargs: Any) -> Any:
             nonlocal in_flight, peak, answered
             in_flight += 1
             peak = max(peak, in_flight)
             try:
-                return await send(**kwargs)
+                return await self.inner.acreate(**kwargs)
             finally:
                 in_flight -= 1
                 answered += 1
 
-        def counted_begin(*args: Any) -> Any:
+    class CountingSummarizer(Summarizer):
+        def prepare(self, *args: Any, **kwargs: Any) -> Any:
             nonlocal begun_before_first_answer
             begun_before_first_answer += answered == 0
-            return begin(*args)
+            return super().prepare(*args, **kwargs)
 
-        metered.inner.acreate = counted
-        summarizer._begin = counted_begin  # type: ignore[method-assign]
-        engine = Engine(summarizer, concurrency=3, published="2024-02-02")
-        items = (Item(i, f"<text {i}>", text=f"{TEXT}\n\n(Copy {i}.)") for i in range(9))
-        results = [result async for result in engine.run(items)]
-        await aclose_transport(metered)
-        return results
+    def metered(transport: Any) -> Any:
+        return MeteredTransport(transport, Meter())
+
+    async def run(url: str) -> list[Any]:
+        async with CountingSummarizer(settings_for(url), middleware=[Counted, metered]) as summarizer:
+            engine = Engine(summarizer, concurrency=3, published="2024-02-02")
+            items = (Item(i, f"<text {i}>", text=f"{TEXT}\n\n(Copy {i}.)") for i in range(9))
+            return [result async for result in engine.run(items)]
 
     with fake_openai_batch(latency=0.05) as srv:
         results = asyncio.run(run(srv.url))

@@ -15,8 +15,9 @@ from conftest import FIXTURES
 from typer.testing import CliRunner
 
 from summarizer.cli import app
+from summarizer.flow import build_messages
 from summarizer.language import check_lang, plan_language
-from summarizer.pipeline import Summarizer, build_messages
+from summarizer.pipeline import Summarizer
 from summarizer.prompts import load_prompt
 from summarizer.sources.detect import detect_language
 

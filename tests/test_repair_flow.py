@@ -11,7 +11,8 @@ import json
 
 from fake_openai import recorded_arguments
 
-from summarizer.pipeline import Question, _advance, brief_flow
+from summarizer.flow import Conversation, Question
+from summarizer.pipeline import brief_flow
 from summarizer.repair import QuoteRepair, QuoteRepairs
 from summarizer.schema import BriefDraft
 
@@ -33,11 +34,12 @@ def _with_positions(*positions: dict[str, object]) -> BriefDraft:
 def run(draft: BriefDraft, text: str, repair: QuoteRepairs | None = None, repair_calls: int = 1):
     """Drive the flow: answer the first question with ``draft``, a repair question with ``repair``."""
     questions: list[Question] = []
-    step = _advance(brief_flow(text, None, repair_calls), None)
+    conversation = Conversation(brief_flow(text, None, repair_calls))
+    step = conversation.start()
     answers = iter([draft, repair])
     while isinstance(step, Question):
         questions.append(step)
-        step = _advance(step.flow, next(answers))
+        step = conversation.send(next(answers))
     return step, questions
 
 
@@ -79,8 +81,9 @@ def test_a_reporters_sentence_is_re_asked_for_that_item_only(sample_text: str) -
         {"actor": "Joe Biden", "stance": "more strikes", "quote": BIDEN},
         {"actor": "United States", "stance": "the raid was retaliation", "quote": NARRATIVE},
     )
-    step = _advance(brief_flow(sample_text, None, 1), None)
-    step = _advance(step.flow, draft)
+    conversation = Conversation(brief_flow(sample_text, None, 1))
+    conversation.start()
+    step = conversation.send(draft)
     assert isinstance(step, Question) and step.response_model is QuoteRepairs and step.optional
     request = step.messages[-1]["content"]
     assert NARRATIVE in request and "reporter's words" in request

@@ -25,7 +25,7 @@ def _summarizer(url: str, **overrides: object) -> Summarizer:
     options: dict[str, object] = {"mode": "tools", **overrides}
     settings = Settings(base_url=url, api_key=KEY, model="m", timeout=5, **options)  # type: ignore[arg-type]
     summarizer = Summarizer(settings)
-    summarizer._get_asker().sleep = lambda _seconds: None  # no real waiting in tests
+    summarizer.asker.sleep = lambda _seconds: None  # no real waiting in tests
     return summarizer
 
 
@@ -40,7 +40,7 @@ def test_retry_after_header_sets_the_wait(sample_text: str, recorded_ok: Reply) 
     waits: list[float] = []
     with fake_openai([Reply(503, {"error": "busy"}, {"retry-after": "7"}), recorded_ok]) as srv:
         summarizer = _summarizer(srv.url)
-        summarizer._get_asker().sleep = waits.append
+        summarizer.asker.sleep = waits.append
         summarizer.summarize(sample_text)
     assert waits == [7.0]
 
@@ -78,7 +78,7 @@ def test_a_mode_the_endpoint_rejects_falls_back_to_the_next(sample_text: str) ->
         brief = summarizer.summarize(sample_text)
     assert "tools" in srv.requests[0]["json"] and "tools" not in srv.requests[1]["json"]
     assert brief.meta.mode == "json"
-    assert summarizer._get_asker().chosen_mode == "json"
+    assert summarizer.asker.chosen_mode == "json"
 
 
 def test_invalid_json_is_re_asked_then_accepted(sample_text: str, recorded_ok: Reply) -> None:

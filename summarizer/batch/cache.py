@@ -38,7 +38,7 @@ def default_cache_path() -> Path:
 
 @memoize
 def _prompt_identity(system_prompt: str) -> tuple[str, str]:
-    from ..pipeline import build_messages
+    from ..flow import build_messages
 
     # The pipeline's own (id, version) pair, so the cache can never disagree with meta.prompt_version.
     return build_messages("x", None, system_prompt=system_prompt)[1]

@@ -20,10 +20,11 @@ DEFAULT_CAPACITY = 2 << 30  # llama-cpp-python's own default: 2 GiB of saved sta
 
 def loaded_llama(summarizer: Summarizer) -> Any | None:
     """The in-process ``Llama`` behind a summarizer, or None when it talks to an endpoint."""
-    transport: Any = summarizer._get_asker().transport
-    transport = getattr(transport, "inner", transport)  # under a MeteredTransport
-    load = getattr(transport, "_llama", None)  # EmbeddedTransport; loaded once per process
-    return load() if callable(load) else None
+    from ..llm.transport import EmbeddedTransport
+    from ..llm.wrap import innermost
+
+    transport = innermost(summarizer.transport)
+    return transport.load() if isinstance(transport, EmbeddedTransport) else None
 
 
 def enable_prompt_cache(summarizer: Summarizer, capacity_bytes: int = DEFAULT_CAPACITY) -> bool:

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
@@ -18,14 +17,14 @@ from ..lane import prompt_handoffs
 from ..settings import Settings
 from .cache import BriefCache
 from .inputs import Item, content_hash, expand_paths
-from .metering import Meter, aclose_transport
+from .metering import Meter
 from .output import BriefLog, FailureLog, failures_path_for
 from .runner import BatchResult, Engine, Published, effective_concurrency, prepare_summarizer
 
 Via = Literal["direct", "batch-api"]
 
 
-class Progress(Protocol):
+class BatchDisplay(Protocol):
     """What a batch tells its caller while it runs (the CLI draws a progress bar from it)."""
 
     def start(self, total: int, skipped: int) -> None: ...
@@ -104,9 +103,9 @@ def _not_done(items: list[Item], done: set[tuple[str, str]], summary: BatchSumma
     return pending
 
 
-async def run_batch(job: BatchJob, progress: Progress | None = None) -> BatchSummary:
+async def run_batch(job: BatchJob, display: BatchDisplay | None = None) -> BatchSummary:
     """Brief every article ``job.paths`` names that the output does not hold yet; returns the tally."""
-    show = progress or NoProgress()
+    show = display or NoProgress()
     started = time.perf_counter()
     summary = BatchSummary()
     items = expand_paths(job.paths)
@@ -120,15 +119,22 @@ async def run_batch(job: BatchJob, progress: Progress | None = None) -> BatchSum
     summarizer = None
     try:
         show.phase("preparing the model" if not job.settings.uses_endpoint else "starting")
+        prefilled = None
+        if job.via == "batch-api":
+            from .openai_batch import Prefilled
+
+            prefilled = Prefilled(meter)
         summarizer = prepare_summarizer(
-            job.settings, meter=meter, rpm=job.rpm, tpm=job.tpm, prompt_cache_bytes=job.prompt_cache_bytes
+            job.settings, meter=meter, rpm=job.rpm, tpm=job.tpm, prompt_cache_bytes=job.prompt_cache_bytes,
+            middleware=[prefilled.wrap] if prefilled else [],
         )
         engine = Engine(summarizer, effective_concurrency(job.settings, job.concurrency), job.published, job.cache)
         batch_state = None
-        if job.via == "batch-api" and pending:
+        if prefilled is not None and pending:
             from .openai_batch import prefill_from_batch_api
 
-            batch_state = await prefill_from_batch_api(job, engine, pending, meter, show)
+            state = job.output.with_name(job.output.name.removesuffix(".jsonl") + ".batch-api.json")
+            batch_state = await prefill_from_batch_api(prefilled, engine, pending, state, job.poll_seconds, show)
         show.start(len(pending), summary.skipped)
         with prompt_handoffs():
             async for result in engine.run(iter(pending)):
@@ -146,7 +152,7 @@ async def run_batch(job: BatchJob, progress: Progress | None = None) -> BatchSum
             batch_state.unlink(missing_ok=True)  # every answer of that Batch job is now in the output
     finally:
         if summarizer is not None:
-            await aclose_transport(summarizer._get_asker().transport)
+            await summarizer.aclose()
         log.close()
         failures.close()
         summary.calls = meter.calls
@@ -154,10 +160,3 @@ async def run_batch(job: BatchJob, progress: Progress | None = None) -> BatchSum
         summary.completion_tokens = meter.completion_tokens
         summary.seconds = round(time.perf_counter() - started, 3)
     return summary
-
-
-def iter_briefs(output: Path) -> Iterator[dict[str, object]]:
-    """The records of a batch output file (complete lines only), for a caller reading results back."""
-    from .output import read_records
-
-    yield from read_records(output)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..llm.transport import Transport
+from ..llm.wrap import TransportWrapper
 from .limits import EndpointLimits, Pacer
 
 
@@ -41,15 +42,13 @@ def estimate_tokens(kwargs: dict[str, Any]) -> int:
     return max(1, size // 4)
 
 
-class MeteredTransport:
+class MeteredTransport(TransportWrapper):
     """A transport that waits for its endpoint's rate limits, then counts what each call used."""
 
     def __init__(self, inner: Transport, meter: Meter, limits: EndpointLimits | None = None) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.meter = meter
         self.limits = limits
-        self.label = inner.label
-        self.model = inner.model
         self._slots: asyncio.Semaphore | None = None
         self._pacer: Pacer | None = None
 
@@ -86,21 +85,3 @@ class MeteredTransport:
         if self.limits is not None:
             self.limits.after_call(estimate, used)
         return completion
-
-    def __getattr__(self, name: str) -> Any:
-        # Anything else (e.g. the embedded transport's model handle) is the wrapped transport's.
-        return getattr(self.inner, name)
-
-
-async def aclose_transport(transport: Any) -> None:
-    """Close the async HTTP client under any wrappers, inside the loop that opened it.
-
-    Left to the garbage collector, it would be closed after ``asyncio.run`` closed the loop
-    ("Event loop is closed"). EndpointTransport has no close method yet (see the batch report).
-    """
-    while hasattr(transport, "inner"):
-        transport = transport.inner
-    client = getattr(transport, "_async", None)
-    if client is not None:
-        transport._async = None
-        await client.close()

@@ -21,13 +21,14 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import BriefError, ModelError
 from ..llm.transport import Transport
+from ..llm.wrap import TransportWrapper
 from ..settings import Settings
 from .cache import CacheKey
 from .inputs import Item, content_hash
 from .metering import Meter
 
 if TYPE_CHECKING:
-    from .job import BatchJob, Progress
+    from .job import BatchDisplay
     from .runner import Engine
 
 ENDPOINT = "/v1/chat/completions"
@@ -52,15 +53,24 @@ def request_body(messages: list[dict[str, str]], settings: Settings, mode: str) 
     return body
 
 
-class PrefilledTransport:
+class Prefilled:
+    """The Batch API's answers, filled in once its job is done; ``wrap`` is the summarizer's middleware."""
+
+    def __init__(self, meter: Meter) -> None:
+        self.answers: dict[str, Any] = {}  # messages_key -> ChatCompletion
+        self.meter = meter
+
+    def wrap(self, inner: Transport) -> Transport:
+        return PrefilledTransport(inner, self.answers, self.meter)
+
+
+class PrefilledTransport(TransportWrapper):
     """Answers a request from the Batch API's output when it has one; asks the real endpoint otherwise."""
 
     def __init__(self, inner: Transport, answers: dict[str, Any], meter: Meter) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.answers = answers  # messages_key -> ChatCompletion
         self.meter = meter
-        self.label = inner.label
-        self.model = inner.model
 
     def _take(self, kwargs: dict[str, Any]) -> Any | None:
         return self.answers.pop(messages_key(kwargs.get("messages", [])), None)
@@ -90,8 +100,6 @@ def _client(settings: Settings) -> Any:
 
 def _build_requests(engine: Engine, items: list[Item], mode: str) -> tuple[bytes, dict[str, str]]:
     """The Batch input file, and which messages key each custom_id stands for."""
-    from ..pipeline import Question
-
     lines: list[str] = []
     keys: dict[str, str] = {}
     settings = engine.summarizer.settings
@@ -101,12 +109,13 @@ def _build_requests(engine: Engine, items: list[Item], mode: str) -> tuple[bytes
             day = engine.published_for(item.source)
             # The synchronous flow's own first question (language instruction, first part of a long
             # article): its answer is then found by the same messages when the flow asks it.
-            first = engine.summarizer._begin(text, day, item.source, None)[1]
+            first = engine.summarizer.prepare(text, published=day, source=item.source).first_question
         except BriefError:
             continue  # fails in the normal path, with its reason
         if engine.cache is not None and engine.cache.get(CacheKey.for_article(content_hash(text), settings, day)):
             continue
-        assert isinstance(first, Question)
+        if first is None:
+            continue
         body = request_body(first.messages, settings, mode)
         custom_id = f"{item.index}-{content_hash(text)[7:19]}"
         keys[custom_id] = messages_key(body["messages"])
@@ -114,7 +123,7 @@ def _build_requests(engine: Engine, items: list[Item], mode: str) -> tuple[bytes
     return ("\n".join(lines) + "\n").encode() if lines else b"", keys
 
 
-async def _submit_or_resume(client: Any, data: bytes, state: Path, show: Progress) -> Any:
+async def _submit_or_resume(client: Any, data: bytes, state: Path, show: BatchDisplay) -> Any:
     digest = hashlib.sha256(data).hexdigest()
     if state.exists():
         saved = json.loads(state.read_text(encoding="utf-8"))
@@ -130,7 +139,7 @@ async def _submit_or_resume(client: Any, data: bytes, state: Path, show: Progres
     return batch
 
 
-async def _poll(client: Any, batch: Any, poll_seconds: float, show: Progress) -> Any:
+async def _poll(client: Any, batch: Any, poll_seconds: float, show: BatchDisplay) -> Any:
     while batch.status not in FINISHED:
         counts = batch.request_counts
         done = f" {counts.completed + counts.failed}/{counts.total}" if counts and counts.total else ""
@@ -163,25 +172,24 @@ async def _answers(client: Any, batch: Any, keys: dict[str, str]) -> dict[str, A
 
 
 async def prefill_from_batch_api(
-    job: BatchJob, engine: Engine, items: list[Item], meter: Meter, show: Progress
+    prefilled: Prefilled, engine: Engine, items: list[Item], state: Path, poll_seconds: float, show: BatchDisplay
 ) -> Path | None:
-    """Run the Batch job for ``items`` and install its answers in ``engine``'s summarizer.
+    """Run the Batch job for ``items`` and put its answers in ``prefilled`` (the summarizer's middleware).
 
-    Returns the state file to delete once the briefs are written (None when nothing was sent).
+    ``state`` keeps the job's id so an interrupted run resumes it. Returns the state file to delete once
+    the briefs are written (None when nothing was sent).
     """
     settings = engine.summarizer.settings
     if not settings.uses_endpoint:
         raise ModelError("--via batch-api needs an OpenAI-compatible endpoint (--base-url or OPENAI_API_KEY)")
-    asker = engine.summarizer._get_asker()
     mode = settings.mode if settings.mode != "auto" else "tools"
     data, keys = _build_requests(engine, items, mode)
     if not keys:
         return None
-    state = job.output.with_name(job.output.name.removesuffix(".jsonl") + ".batch-api.json")
     client = _client(settings)
     try:
         batch = await _submit_or_resume(client, data, state, show)
-        batch = await _poll(client, batch, job.poll_seconds, show)
+        batch = await _poll(client, batch, poll_seconds, show)
         show.phase(f"Batch job {batch.id}: {batch.status}; downloading answers")
         answers = await _answers(client, batch, keys)
     except Exception as error:  # noqa: BLE001 - typed here; the client's messages never hold the key
@@ -190,5 +198,5 @@ async def prefill_from_batch_api(
     finally:
         await client.close()
     show.phase(f"Batch job {batch.id}: {len(answers)} of {len(keys)} answered; asking the rest directly")
-    asker.transport = PrefilledTransport(asker.transport, answers, meter)
+    prefilled.answers.update(answers)
     return state

@@ -21,15 +21,17 @@ from typing import TYPE_CHECKING, TypeVar
 from ..article import Article
 from ..errors import BriefError, InputError, ModelError
 from ..lane import drain, off_loop
+from ..llm.wrap import layer
 from ..schema import Brief
 from ..settings import Settings
 from .cache import BriefCache, CacheKey
 from .inputs import Item, as_items, content_hash
 from .limits import Pacer, limits_for
-from .metering import Meter, MeteredTransport, aclose_transport
+from .metering import Meter, MeteredTransport
 
 if TYPE_CHECKING:
-    from ..pipeline import Begun, Summarizer
+    from ..llm.transport import Transport
+    from ..pipeline import Middleware, Prepared, Summarizer
 
 Published = str | date | None | Callable[[str], str | date | None]  # one date, or one per source
 T = TypeVar("T")
@@ -53,13 +55,13 @@ class BatchResult:
 
 
 @dataclass
-class _Prepared:
-    """An article read and looked up: a cached brief, a begun one, or why it cannot be briefed."""
+class _Looked:
+    """An article read and looked up: a cached brief, a prepared one, or why it cannot be briefed."""
 
     digest: str
     key: CacheKey | None = None
     hit: Brief | None = None
-    begun: Begun | None = None
+    prepared: Prepared | None = None
     error: BriefError | None = None
 
 
@@ -80,52 +82,52 @@ class Engine:
         # as many articles again: a slot freed by an answer is taken at once by a prepared request,
         # instead of waiting for the answer to be checked and the next article to be read.
         self._depth = max(1, self.concurrency)
-        transport = self.summarizer._get_asker().transport
-        if isinstance(transport, MeteredTransport):
+        transport = layer(self.summarizer.transport, MeteredTransport)
+        if transport is not None:
             # Pacing is for endpoints: the embedded model's CPU time is the answer itself, not its check.
             pacer = Pacer() if self.summarizer.settings.uses_endpoint else None
             transport.cap_in_flight(self.concurrency, pacer)
             self._depth *= 2
 
     def published_for(self, source: str) -> date | None:
-        from ..pipeline import parse_published
+        from ..prepare import parse_published
 
         value = self.published(source) if callable(self.published) else self.published
         return parse_published(value)
 
-    def _prepare(self, item: Item) -> _Prepared:
+    def _look_up(self, item: Item) -> _Looked:
         """Read the article, look it up in the cache and, on a miss, begin its brief.
 
         File I/O, hashing, language detection and the prompt: one hop on the CPU lane.
         Raises ``BriefError`` when the item cannot be read.
         """
         article = item.read()
-        prepared = _Prepared(content_hash(article.text))
+        looked = _Looked(content_hash(article.text))
         day = self.published_for(item.source)
         if self.cache is not None:
-            prepared.key = CacheKey.for_article(prepared.digest, self.summarizer.settings, day)
-            prepared.hit = self.cache.get(prepared.key)
-            if prepared.hit is not None:
-                return prepared
+            looked.key = CacheKey.for_article(looked.digest, self.summarizer.settings, day)
+            looked.hit = self.cache.get(looked.key)
+            if looked.hit is not None:
+                return looked
         try:
-            prepared.begun = self.summarizer._begin(article.text, day, item.source, None)
+            looked.prepared = self.summarizer.prepare(article.text, published=day, source=item.source)
         except BriefError as error:  # read, but cannot be briefed (too long): its failure keeps the hash
-            prepared.error = error
-        return prepared
+            looked.error = error
+        return looked
 
     async def brief_one(self, item: Item) -> BatchResult:
         started = time.perf_counter()
         digest: str | None = None
         try:
-            prepared = await off_loop(self._prepare, item)
-            digest, hit, key = prepared.digest, prepared.hit, prepared.key
+            looked = await off_loop(self._look_up, item)
+            digest, hit, key = looked.digest, looked.hit, looked.key
             if hit is not None:
                 brief = hit.model_copy(update={"meta": hit.meta.model_copy(update={"source": item.source})})
                 return BatchResult(item.index, item.source, digest, brief, cached=True, seconds=_since(started))
-            if prepared.error is not None:
-                raise prepared.error
-            assert prepared.begun is not None
-            brief = await self.summarizer._acontinue(prepared.begun)
+            if looked.error is not None:
+                raise looked.error
+            assert looked.prepared is not None
+            brief = await self.summarizer.abrief(looked.prepared)
             if key is not None and self.cache is not None:
                 # At once: an interrupted batch keeps what it paid for.
                 await off_loop(self.cache.put, key, brief)
@@ -172,15 +174,20 @@ def prepare_summarizer(
     rpm: float | None = None,
     tpm: float | None = None,
     prompt_cache_bytes: int | None = None,
+    middleware: Iterable[Middleware] = (),
 ) -> Summarizer:
-    """A ``Summarizer`` whose every call is counted in ``meter`` and paced by the endpoint's limits."""
+    """A ``Summarizer`` whose every call is counted in ``meter`` and paced by the endpoint's limits.
+
+    ``middleware`` wraps the metered transport further (the Batch API's answers, for one).
+    """
     from ..pipeline import Summarizer
 
-    summarizer = Summarizer(settings)
-    # Summarizer has no public transport hook yet: wrap the one it made (see the batch report).
-    asker = summarizer._get_asker()
-    limits = limits_for(asker.transport.label, rpm, tpm)
-    asker.transport = MeteredTransport(asker.transport, meter or Meter(), limits)
+    counted = meter or Meter()
+
+    def metered(transport: Transport) -> Transport:
+        return MeteredTransport(transport, counted, limits_for(transport.label, rpm, tpm))
+
+    summarizer = Summarizer(settings, middleware=[metered, *middleware])
     if prompt_cache_bytes:
         from .embedded import enable_prompt_cache
 
@@ -230,7 +237,7 @@ async def asummarize_many(
             yield result
     finally:
         if summarizer is not None:
-            await aclose_transport(summarizer._get_asker().transport)
+            await summarizer.aclose()
         if cache is True and store is not None:
             store.close()
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from ..errors import ModelFileError
+from ..progress import OnProgress, Progress, ignore
 from ..settings import Settings
 from .model_store import check_gguf, ensure_embedded_model
 from .transport import EmbeddedTransport, EndpointTransport, Transport, embedded_available
 
 
-def make_transport(settings: Settings, on_phase: Callable[[str], None] | None = None) -> Transport:
-    phase = on_phase or (lambda _p: None)
+def make_transport(settings: Settings, on_progress: OnProgress | None = None) -> Transport:
+    progress = on_progress or ignore
     if settings.uses_endpoint:
         return EndpointTransport(settings)
     if not embedded_available():
@@ -24,14 +23,15 @@ def make_transport(settings: Settings, on_phase: Callable[[str], None] | None = 
     else:
 
         def show(done: int, total: int) -> None:
-            phase(f"assembling the embedded model (first run only): {done * 100 // total}%")
+            message = f"assembling the embedded model (first run only): {done * 100 // total}%"
+            progress(Progress("assembling", message, done, total))
 
         gguf = ensure_embedded_model(progress=show)
-    phase("loading the embedded model")
+    progress(Progress("loading", "loading the embedded model"))
 
     def show_tokens(count: int) -> None:
-        phase(f"writing the brief: {count} tokens")
+        progress(Progress("writing", f"writing the brief: {count} tokens", count))
 
     transport = EmbeddedTransport(settings, gguf, on_token=show_tokens)
-    transport._llama()  # load now, so the progress line says what is slow
+    transport.load()  # now, so the progress line says what is slow
     return transport

@@ -67,6 +67,18 @@ class EndpointTransport:
             self._async = openai.AsyncOpenAI(**self._client_kwargs())
         return await self._async.chat.completions.create(**kwargs)
 
+    def close(self) -> None:
+        if self._sync is not None:
+            self._sync.close()
+            self._sync = None
+
+    async def aclose(self) -> None:
+        """Close the async client's connections; the next request opens new ones (on its own loop)."""
+        self.close()
+        if self._async is not None:
+            client, self._async = self._async, None
+            await client.close()
+
 
 TokenCallback = Callable[[int], None]
 
@@ -81,7 +93,8 @@ class EmbeddedTransport:
         self._gguf = gguf
         self.on_token = on_token
 
-    def _llama(self) -> Any:
+    def load(self) -> Any:
+        """The ``Llama`` instance (loaded once per process), e.g. to give it a prompt cache."""
         try:
             return _load_llama(str(self._gguf), self._settings.n_ctx, self._settings.n_threads)
         except (ValueError, RuntimeError) as exc:  # llama-cpp-python's "Failed to load model from file"
@@ -90,7 +103,7 @@ class EmbeddedTransport:
     def create(self, **kwargs: Any) -> Any:
         from openai.types.chat import ChatCompletion
 
-        llama = self._llama()
+        llama = self.load()
         kwargs.pop("model", None)
         kwargs.pop("timeout", None)
         # llama.cpp generates until the context is full unless told otherwise; a small model

@@ -1,0 +1,134 @@
+"""The conversation with the model for one article, written once and driven by every caller.
+
+A flow is a generator: it *yields* each ``Question`` for the model and receives the answer
+(``None`` when an optional question failed), and *returns* an ``Outcome``. It does no I/O, so
+the sync and async drivers (``pipeline.Summarizer``), the Batch API path and tests all drive
+the same steps:
+
+    prepare messages → ask for a BriefDraft → ground it in the article
+        → (one targeted re-ask for unverifiable quotes) → Outcome
+
+A long article is briefed in parts by ``merge.brief_in_parts``, which runs this same flow per
+part; ``pipeline.brief_flow`` picks one or the other. ``Conversation`` steps a flow and is the
+one place where a generator's ``StopIteration`` is turned back into its outcome.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Generator
+from dataclasses import dataclass
+from datetime import date
+
+from pydantic import BaseModel
+
+from .clean import clean_for_model
+from .grounding.check import Grounded, apply_repairs, complete_from_article, give_up_on_failures, ground
+from .language import LanguagePlan
+from .prompts import load_prompt, load_system_prompt
+from .repair import QuoteRepairs, build_repair_messages, repairs_by_index
+from .schema import BriefDraft
+
+PromptId = tuple[str, str]  # the system prompt's id, and the version of everything the model read
+
+
+@dataclass(frozen=True)
+class Question:
+    """One thing the flow needs from the model."""
+
+    messages: list[dict[str, str]]
+    response_model: type[BaseModel]
+    phase: str  # what the reader of a progress line is waiting for
+    optional: bool = False  # a failure here degrades the brief instead of failing it
+
+
+@dataclass
+class Outcome:
+    draft: BriefDraft
+    grounded: Grounded
+    prompt: PromptId
+    parts: int = 1  # a long article is briefed in parts, then merged (merge.py)
+
+
+Flow = Generator[Question, BaseModel | None, Outcome]
+Step = Question | Outcome
+
+
+class Conversation:
+    """Steps a flow: ``start()`` gives its first question, ``send(answer)`` the next, until an ``Outcome``."""
+
+    def __init__(self, flow: Flow) -> None:
+        self._flow = flow
+        self.step: Step | None = None
+
+    def start(self) -> Step:
+        return self.send(None)
+
+    def send(self, answer: BaseModel | None) -> Step:
+        try:
+            self.step = self._flow.send(answer)
+        except StopIteration as done:
+            self.step = done.value
+        return self.step
+
+
+def build_messages(
+    article_text: str,
+    published: date | None,
+    language: LanguagePlan | None = None,
+    *,
+    system_prompt: str = "brief",
+) -> tuple[list[dict[str, str]], PromptId]:
+    """System instructions and the article as delimited data; returns the prompt id and version too.
+
+    ``language`` adds its instruction (brief in another language, quotes verbatim) when it has one;
+    ``system_prompt`` names the instructions' file in ``prompts/`` (``Settings.prompt``).
+    """
+    system = load_system_prompt(system_prompt)
+    user = load_prompt("article")
+    body = re.sub(r"[ \t]+(?=\n|$)", "", clean_for_model(article_text)).strip()
+    body = re.sub(r"\n{3,}", "\n\n", body)
+    # A closing tag inside the article must not end the data block early.
+    body = body.replace("</article>", "</ article>")
+    instruction = language.instruction if language else None
+    messages = [
+        {"role": "system", "content": system.template + (instruction + "\n" if instruction else "")},
+        {
+            "role": "user",
+            "content": user.render(published=published.isoformat() if published else "unknown", article=body),
+        },
+    ]
+    version = f"{system.version}+{user.id}.{user.version}" + (f"+{language.prompt_tag}" if instruction else "")
+    return messages, (system.id, version)
+
+
+def one_part_flow(
+    article: str,
+    published: date | None,
+    repair_calls: int,
+    *,
+    language: LanguagePlan | None = None,
+    system_prompt: str = "brief",
+) -> Flow:
+    """The brief of an article that fits in one call."""
+    messages, prompt = build_messages(article, published, language, system_prompt=system_prompt)
+    draft = yield Question(messages, BriefDraft, "reading the article and writing the brief")
+    assert isinstance(draft, BriefDraft)
+    grounded = ground(draft, article, published)
+    for _ in range(repair_calls):
+        if not grounded.failures:
+            break
+        answer = yield Question(
+            build_repair_messages(messages, grounded.failures), QuoteRepairs, "re-checking quotes", optional=True
+        )
+        if answer is None:
+            grounded.warnings.append("the targeted re-ask for unverified quotes failed")
+            break
+        assert isinstance(answer, QuoteRepairs)
+        apply_repairs(article, grounded, repairs_by_index(answer, grounded.failures))
+    give_up_on_failures(grounded)
+    complete_from_article(article, grounded)
+    return Outcome(draft, grounded, prompt)
+
+
+__all__ = ["Conversation", "Flow", "Outcome", "PromptId", "Question", "Step", "build_messages", "one_part_flow"]
