@@ -228,6 +228,7 @@ _MARKDOWN_LINK = re.compile(r"\][(\[:]")  # [t](url), ![i](url), [t][ref], [ref]
 _TAG = re.compile(r"<[A-Za-z/!?@#:&]")  # HTML tag or comment, <url>, Discord <@id> <@&id> <#id> <t:…>
 _ANY_MENTION = re.compile(r"(?<![\w@])@[\w.\-]")  # @here, @everyone, @jsmith, desk@host (mailto)
 _CHANNEL_LINK = re.compile(r"(?<![\w~])~\w")  # Mattermost ~town-square
+_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+\.\w")  # autolinked as mailto: (GFM's extended e-mail autolink)
 
 
 def shown_texts(platform: str, payload: Any) -> list[str]:
@@ -257,7 +258,7 @@ def live_markup(platform: str, payload: Any) -> list[str]:
     """Everything in ``payload`` that ``platform`` would turn into a link, image, mention or HTML."""
     found: list[str] = []
     for text in shown_texts(platform, payload):
-        checks = [("raw URL", _AUTOLINK), ("mention", _ANY_MENTION)]
+        checks = [("raw URL", _AUTOLINK), ("mention", _ANY_MENTION), ("e-mail link", _EMAIL)]
         if platform == "slack":
             if "<" in text or ">" in text:
                 found.append(f"unescaped < or > in {text[:60]!r}")
