@@ -474,3 +474,28 @@ def test_one_retry_after_parser_serves_both_callers(headers: dict[str, str], sec
 
     assert llm_wait(Answer()) == seconds
     assert chat_wait(HttpResponse(429, b"", headers)) == seconds
+
+
+def test_a_file_swapped_for_a_symlink_after_listing_is_not_read(inbox: Path, tmp_path: Path) -> None:
+    article = inbox / "story.txt"
+    article.write_text("US strikes militias.", encoding="utf-8")
+    listed = os.stat(article, follow_symlinks=False)
+    outside = tmp_path / "secret.txt"
+    outside.write_text("US strikes militias.", encoding="utf-8")  # same size: only the open can tell
+    article.unlink()
+    article.symlink_to(outside)
+    fd = os.open(inbox, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        assert watch_module.read_regular(fd, "story.txt", listed, 1000) is None
+    finally:
+        os.close(fd)
+
+
+def test_a_file_name_with_terminal_escapes_is_printed_as_plain_text(inbox: Path, model) -> None:
+    name = "\x1b]52;c;cm0gLXJmIH4=\x07\x1b[2J.txt"  # an OSC 52 clipboard write, then a screen clear
+    (inbox / name).write_text("", encoding="utf-8")  # empty: refused, so its name is printed
+    _old(inbox / name)
+    with ChatReceiver("slack") as hook:
+        result = _watch(inbox, hook, "--settle", "0")
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "?]52;c;cm0gLXJmIH4=??[2J.txt: refused:" in result.stderr
