@@ -202,3 +202,25 @@ def test_many_long_warnings_are_shortened_and_counted_within_the_platform_limits
     assert hook.violations == [] and len(hook.accepted) == 1
     shown = _shown(brief, platform)
     assert "warning 0: the quote" in shown and "more warnings" in shown and "warning 39:" not in shown
+
+
+@pytest.fixture
+def readme_sample_brief(sample_text, replay_settings) -> Brief:
+    """The README's sample brief: the recorded real-model exchange, replayed (faithfulness 100 %, 7 warnings)."""
+    import vcr
+    from conftest import FIXTURES, SAMPLE
+
+    from summarizer.pipeline import Summarizer
+
+    cassette = FIXTURES / "cassettes" / "test_replay" / "test_replayed_brief_is_valid_and_grounded[sample].yaml"
+    with vcr.use_cassette(cassette, record_mode="none", match_on=["method", "path", "body"]):
+        return Summarizer(replay_settings).summarize(sample_text, published="2024-02-02", source=SAMPLE.name)
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_the_readme_sample_payload_shows_no_100_percent_beside_its_warnings(platform: str, readme_sample_brief) -> None:
+    assert readme_sample_brief.meta.faithfulness == 1.0 and readme_sample_brief.meta.warnings
+    shown = _shown(readme_sample_brief, platform)
+    assert "100%" not in shown and "100 %" not in shown
+    assert f"quotes and names checked, {len(readme_sample_brief.meta.warnings)} warnings" in shown
+    assert "⚠ Check before use" in shown
