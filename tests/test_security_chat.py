@@ -224,3 +224,9 @@ def test_the_readme_sample_payload_shows_no_100_percent_beside_its_warnings(plat
     assert "100%" not in shown and "100 %" not in shown
     assert f"quotes and names checked, {len(readme_sample_brief.meta.warnings)} warnings" in shown
     assert "⚠ Check before use" in shown
+
+
+def test_discord_footer_which_renders_no_markdown_shows_no_backslashes() -> None:
+    brief = _with(sample_brief(), model="qwen2.5-coder-1.5b-instruct-q4_k_m", source="us_strikes*final*.txt")
+    footer = render_payload(brief, "discord")["embeds"][0]["footer"]["text"]
+    assert "Model: qwen2.5-coder-1.5b-instruct-q4_k_m" in footer and "Source: us_strikes*final*.txt" in footer

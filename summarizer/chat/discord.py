@@ -27,11 +27,13 @@ from .limits import (
     SUMMARY_CAP,
 )
 from .outline import WARNINGS_HEADING, Outline, Stated, footer_line, outline, warnings_list
-from .text import commonmark_safe, join_within, more_text, shorten
+from .text import commonmark_safe, join_within, markdown_safe, more_text, shorten
 
 Field = dict[str, Any]
 EMBED_COLOUR = 0x2B6CB0  # a neutral news blue; the colour carries no meaning
 _SAFE = commonmark_safe
+# Footers render no Markdown, so a backslash escape would show: there only invisible breaks are used.
+_FOOTER_SAFE = markdown_safe
 
 
 def render_discord(brief: Brief) -> dict[str, Any]:
@@ -39,7 +41,7 @@ def render_discord(brief: Brief) -> dict[str, Any]:
     embed: dict[str, Any] = {"title": shorten(o.headline, DISCORD_TITLE, _SAFE), "color": EMBED_COLOUR}
     if o.summary:
         embed["description"] = shorten(o.summary, min(SUMMARY_CAP, DISCORD_DESCRIPTION), _SAFE)
-    embed["footer"] = {"text": footer_line(o.footer, _SAFE)}  # FOOTER_CAP is under DISCORD_FOOTER
+    embed["footer"] = {"text": footer_line(o.footer, _FOOTER_SAFE)}  # FOOTER_CAP is under DISCORD_FOOTER
 
     facts = [_field(label, _list(items, noun, sep="; ")) for label, items, noun in _facts(o) if items]
     questions = []
