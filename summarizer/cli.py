@@ -316,6 +316,7 @@ def watch_command(
     except BriefError as error:
         _fail(error, verbose)
     except KeyboardInterrupt:
+        say("brief: interrupted")
         raise typer.Exit(130) from None
     code = report.exit_code()
     if code:
