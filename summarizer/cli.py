@@ -17,7 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from .console import fail, stderr
-from .errors import EXIT_INPUT, EXIT_MODEL, BriefError, DeliveryFailed, InputError
+from .errors import EXIT_INPUT, EXIT_MODEL, BriefError, InputError
 from .options import BaseUrlOption, GgufOption, MaxRetriesOption, ModelOption, ModeOption
 from .progress import Progress
 
@@ -116,11 +116,16 @@ def summarize_command(
         typer.Option(help="Incoming-webhook URL [env BRIEF_WEBHOOK_URL]; a secret, never printed.", show_default=False),
     ] = None,
     dry_run: Annotated[bool, typer.Option(help="With --post: print the payload instead of posting.")] = False,
+    strict: Annotated[
+        bool, typer.Option(help="With --post: hold back (exit 3) a brief whose own words were flagged.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log requests; show tracebacks.")] = False,
 ) -> None:
     try:
         delivery = _delivery(post, webhook, dry_run)
+        if strict and delivery is None:
+            raise InputError("--strict needs --post PLATFORM")
         output_format = output_format.lower()
         if output_format not in FORMAT_NAMES:
             raise InputError(f"unknown --format {output_format!r}: use one of {', '.join(FORMAT_NAMES)}")
@@ -165,7 +170,7 @@ def summarize_command(
     if delivery is None:
         _print_brief(brief, output_format, source.text, evidence)
     else:
-        _deliver(brief, delivery, verbose)
+        _deliver(brief, delivery, verbose, strict=strict)
 
 
 def _delivery(post: str | None, webhook: str | None, dry_run: bool) -> tuple[str, str | None] | None:
@@ -186,20 +191,30 @@ def _delivery(post: str | None, webhook: str | None, dry_run: bool) -> tuple[str
     return post, (None if dry_run else url)
 
 
-def _deliver(brief: Any, delivery: tuple[str, str | None], verbose: bool) -> None:
+def _deliver(brief: Any, delivery: tuple[str, str | None], verbose: bool, *, strict: bool = False) -> None:
     import json
 
-    from .chat import ChatDeliveryError, post_brief, render_payload
+    from .chat import ChatDeliveryError, HeldBack, hold_reason, post_brief, render_payload
 
     platform, url = delivery
+    held = hold_reason(brief, detail=False) if strict else None
+    if held is not None:
+        from .chat.text import plain_line
+
+        for flag in brief.meta.flags:  # the model's words: plain text, never markup
+            sys.stderr.write(f"flagged: {plain_line(flag)}\n")
     if url is None:
         sys.stdout.write(json.dumps(render_payload(brief, platform), indent=2, ensure_ascii=False) + "\n")
+        if held is not None:
+            _fail(HeldBack(held), verbose)
         return
+    if held is not None:
+        _fail(HeldBack(held), verbose)
     try:
         result = post_brief(brief, url, platform)
     except ChatDeliveryError as error:
-        _fail(DeliveryFailed(str(error)), verbose)
-    _stderr().print(f"posted to {platform} at {result.host} ({result.attempts} attempt(s))")
+        _fail(error, verbose)
+    _stderr().print(f"posted to {platform} at {result.host} ({result.attempts} attempt(s))", markup=False)
 
 
 def _print_brief(brief: Any, output_format: str, article: str, evidence: bool) -> None:
@@ -229,7 +244,7 @@ def schema_command(
     sys.stdout.write(json.dumps(model.model_json_schema(), indent=2) + "\n")
 
 
-@app.command("watch", help="Brief each new article in DIR once and post it; remembers what it posted.")
+@app.command("watch", help="Brief each new article in DIR once and post it at most once; remembers what it posted.")
 def watch_command(
     directory: Annotated[Path, typer.Argument(help="Folder to watch for .txt, .md and .html articles.")],
     post: Annotated[str, typer.Option(help="slack, mattermost, teams or discord.")],
@@ -238,44 +253,86 @@ def watch_command(
         Path | None, typer.Option(help="State file (default DIR/.brief-watch.json).", show_default=False)
     ] = None,
     published_today: Annotated[bool, typer.Option(help="Resolve dates against today's date.")] = True,
-    once: Annotated[bool, typer.Option(help="One pass, then exit (for cron).")] = False,
+    once: Annotated[
+        bool, typer.Option(help="One pass, then exit (for cron); the exit code says what needs a person.")
+    ] = False,
     poll: Annotated[float, typer.Option(help="Seconds between passes.")] = 5.0,
+    settle: Annotated[
+        float, typer.Option(help="Seconds a file must be unchanged before it is read (a writer may still be at it).")
+    ] = 5.0,
+    strict: Annotated[
+        bool, typer.Option("--strict/--no-strict", help="Hold back, not post, a brief whose own words were flagged.")
+    ] = True,
+    max_failures: Annotated[int, typer.Option(help="Give up on an article after this many failures.")] = 5,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     import datetime
 
+    def say(line: str) -> None:
+        from .chat.text import plain_line
+
+        # File names and errors are data: plain text, never markup or terminal escapes.
+        sys.stderr.write(plain_line(line) + "\n")
+        sys.stderr.flush()
+
     try:
         delivery = _delivery(post, webhook, dry_run=False)
         assert delivery is not None and delivery[1] is not None
+        platform, url = delivery
         if not directory.is_dir():
             raise InputError(f"{directory}: not a directory")
-        from .chat import post_brief, watch
+        if settle < 0 or poll <= 0 or max_failures < 1:
+            raise InputError("--settle must be 0 or more, --poll more than 0, --max-failures at least 1")
+        from .chat import InboxFile, WatchEvent, check_strict, post_brief, watch
         from .pipeline import Summarizer
-        from .sources import load_article
+        from .sources import load_bytes
 
         summarizer = Summarizer()
-        console = _stderr()
 
-        def handle(path: Path) -> None:
-            try:
-                document = load_article(str(path))
-                today = datetime.date.today() if published_today else None
-                brief = summarizer.summarize(document, published=document.published or today, source=path.name)
-                result = post_brief(brief, delivery[1], delivery[0])
-            except Exception as error:
-                console.print(f"brief: {path.name}: {error}")  # the rest of the folder goes on
-                raise
-            console.print(f"posted {path.name} to {delivery[0]} at {result.host}")
+        def handle(item: InboxFile) -> Any:
+            document = load_bytes(item.data, item.name)
+            today = datetime.date.today() if published_today else None
+            brief = summarizer.summarize(document, published=document.published or today, source=item.name)
+            if strict:
+                check_strict(brief)
+            return brief
 
-        report = watch(directory, handle, state_path=state or directory / ".brief-watch.json", once=once,
-                       poll_seconds=poll)
+        def deliver(item: InboxFile, brief: Any) -> None:
+            result = post_brief(brief, url, platform)
+            say(f"posted {item.name} to {platform} at {result.host}")
+
+        def on_event(event: WatchEvent) -> None:
+            say(f"brief: {event.name}: {event.message}")
+
+        report = watch(
+            directory,
+            handle,
+            deliver=deliver,
+            state_path=state or directory / ".brief-watch.json",
+            once=once,
+            poll_seconds=poll,
+            settle_seconds=settle,
+            max_failures=max_failures,
+            max_bytes=summarizer.settings.max_input_bytes,
+            on_event=on_event,
+        )
     except BriefError as error:
         _fail(error, verbose)
     except KeyboardInterrupt:
+        say("brief: interrupted")
         raise typer.Exit(130) from None
-    if report.failed:
-        _stderr().print(f"brief: {len(report.failed)} article(s) failed; they are retried on the next pass")
-        raise typer.Exit(EXIT_MODEL)
+    code = report.exit_code()
+    if code:
+        counts = [
+            (len(report.handled), "posted"),
+            (len(report.held), "held back"),
+            (len(report.uncertain), "may have been posted"),
+            (len(report.failed), "failed (retried on the next pass)"),
+            (len(report.gave_up), "given up on"),
+            (len(report.refused), "refused"),
+        ]
+        say("brief: watch: " + ", ".join(f"{n} {what}" for n, what in counts if n))
+        raise typer.Exit(code)
 
 
 def _register_subcommands() -> None:

@@ -44,7 +44,7 @@ class DeadlineExceeded(ModelError):
 class DeliveryFailed(BriefError):
     """A chat platform refused or kept failing to take a brief (the message shows its host only)."""
 
-    exit_code = 3
+    exit_code = EXIT_DELIVERY
 
 
 class ModelFileError(BriefError):

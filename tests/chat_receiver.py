@@ -167,6 +167,10 @@ class ChatReceiver:
                     violations.append(f"body is not UTF-8 JSON: {exc}")
                 else:
                     violations += VALIDATORS[self.platform](payload, raw)
+                    try:
+                        violations += live_markup(self.platform, payload)
+                    except (AttributeError, IndexError, KeyError, TypeError):
+                        violations.append("payload is not shaped as the platform documents")
                 if violations:
                     reply = rejected(self.platform, "; ".join(violations))
                 elif self.script:
@@ -213,6 +217,75 @@ def _strings(value: Any) -> Iterator[str]:
 
 def _mentions(value: Any) -> list[str]:
     return [f"live mention {m.group(0)!r}" for s in _strings(value) for m in _MENTION.finditer(s)]
+
+
+# --- What would turn live: links, images, mentions, HTML --------------------------------------
+# Written from the platforms' parsing rules, not from summarizer/chat/text.py, so a gap in the
+# escaping cannot pass its own test. A zero-width space inside a pattern breaks it on every platform.
+
+_AUTOLINK = re.compile(r"(?i)(?<![\w])(?:[a-z][a-z0-9+.\-]*://|www\.)")  # raw URL, scheme or www.
+_MARKDOWN_LINK = re.compile(r"\][(\[:]")  # [t](url), ![i](url), [t][ref], [ref]: url
+_TAG = re.compile(r"<[A-Za-z/!?@#:&]")  # HTML tag or comment, <url>, Discord <@id> <@&id> <#id> <t:…>
+_ANY_MENTION = re.compile(r"(?<![\w@])@[\w.\-]")  # @here, @everyone, @jsmith, desk@host (mailto)
+_CHANNEL_LINK = re.compile(r"(?<![\w~])~\w")  # Mattermost ~town-square
+_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+\.\w")  # autolinked as mailto: (GFM's extended e-mail autolink)
+
+
+def shown_texts(platform: str, payload: Any) -> list[str]:
+    """The strings of a payload that a reader's client renders (not type names or schema URLs)."""
+    if platform == "slack":
+        texts = [payload.get("text", "")]
+        for block in payload.get("blocks", []):
+            objects = [block.get("text") or {}, *block.get("fields", []), *block.get("elements", [])]
+            texts += [o["text"] for o in objects if o]
+        return texts
+    if platform == "mattermost":
+        return [payload.get("text", "")]
+    if platform == "teams":
+        texts = []
+        for element in payload["attachments"][0]["content"]["body"]:
+            texts.append(element.get("text", ""))
+            texts += [v for fact in element.get("facts", []) for v in (fact["title"], fact["value"])]
+        return texts
+    texts = []
+    for embed in payload.get("embeds", []):
+        texts += [embed.get("title", ""), embed.get("description", ""), embed.get("footer", {}).get("text", "")]
+        texts += [v for f in embed.get("fields", []) for v in (f["name"], f["value"])]
+    return [payload.get("content", ""), *texts]
+
+
+def live_markup(platform: str, payload: Any) -> list[str]:
+    """Everything in ``payload`` that ``platform`` would turn into a link, image, mention or HTML."""
+    found: list[str] = []
+    for text in shown_texts(platform, payload):
+        checks = [("raw URL", _AUTOLINK), ("mention", _ANY_MENTION), ("e-mail link", _EMAIL)]
+        if platform == "slack":
+            if "<" in text or ">" in text:
+                found.append(f"unescaped < or > in {text[:60]!r}")
+        else:
+            checks += [("Markdown link or image", _MARKDOWN_LINK), ("HTML or tag", _TAG)]
+        if platform == "mattermost":
+            checks.append(("channel link", _CHANNEL_LINK))
+        found += [f"{what} {m.group(0)!r} in {text[:60]!r}" for what, rx in checks for m in rx.finditer(text)]
+    if platform == "slack":
+        if payload.get("unfurl_links") is not False or payload.get("unfurl_media") is not False:
+            found.append("unfurl_links/unfurl_media not turned off")
+        for block in payload.get("blocks", []):
+            for o in [block.get("text") or {}, *block.get("fields", []), *block.get("elements", [])]:
+                if o.get("type") == "mrkdwn" and o.get("verbatim") is not True:
+                    found.append(f"mrkdwn without verbatim (Slack links plain URLs in it): {o['text'][:60]!r}")
+    if platform == "discord" and payload.get("allowed_mentions") != {"parse": []}:
+        found.append('allowed_mentions is not {"parse": []}')
+    return found
+
+
+def visible(platform: str, text: str) -> str:
+    """What a reader sees of one rendered string: escapes undone, zero-width spaces gone."""
+    if platform == "slack":
+        text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    elif platform in ("mattermost", "discord"):
+        text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)  # CommonMark backslash escapes
+    return text.replace("\u200b", "")
 
 
 def _length(errors: list[str], where: str, text: Any, most: int, least: int = 1) -> None:

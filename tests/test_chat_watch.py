@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.chat import WatchStateError, watch
+from summarizer.chat import InboxFile, WatchStateError, watch
 
 
 class Handler:
@@ -17,9 +17,9 @@ class Handler:
         self.failing = failing or set()
         self.seen: list[str] = []
 
-    def __call__(self, path: Path) -> None:
-        self.seen.append(path.name)
-        if path.name in self.failing:
+    def __call__(self, item: InboxFile) -> None:
+        self.seen.append(item.name)
+        if item.name in self.failing:
             raise RuntimeError("webhook said no")
 
 
@@ -54,7 +54,8 @@ def test_failed_file_is_recorded_and_retried_on_the_next_pass(inbox: Path, tmp_p
     handle = Handler(failing={"strikes.txt"})
     first = watch(inbox, handle, state_path=state, once=True)
     assert [p.name for p in first.failed] == ["strikes.txt"]
-    assert json.loads(state.read_text())["failed"]["strikes.txt"]["error"] == "RuntimeError: webhook said no"
+    [failure] = json.loads(state.read_text())["failed"].values()
+    assert failure["path"] == "strikes.txt" and failure["error"] == "RuntimeError: webhook said no"
     handle.failing.clear()
     second = watch(inbox, handle, state_path=state, once=True)
     assert [p.name for p in second.handled] == ["strikes.txt"]

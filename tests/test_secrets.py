@@ -151,7 +151,7 @@ def test_watch_leaks_nothing_into_its_state_file(
         monkeypatch.setenv("OPENAI_BASE_URL", _with_credentials(srv.url))
         monkeypatch.setenv("BRIEF_MODE", "tools")
         monkeypatch.setenv("BRIEF_WEBHOOK_URL", hook.url)
-        result = runner.invoke(app, ["watch", str(inbox), "--post", "slack", "--once", "-v"])
+        result = runner.invoke(app, ["watch", str(inbox), "--post", "slack", "--once", "--settle", "0", "-v"])
     assert result.exit_code == 0, result.stderr
     files = _files(tmp_path)
     assert any(name.endswith(".brief-watch.json") for name in files)

@@ -6,24 +6,31 @@
 >>> post_brief(brief, webhook_url, "slack").attempts  # doctest: +SKIP
 1
 
-``watch`` runs a directory-watching bot loop that hands each new article to a callback once.
+``watch`` runs a directory-watching bot loop that briefs each new article once and posts it at most once.
 """
 
 from __future__ import annotations
 
-from .errors import ChatDeliveryError
+from .errors import ChatDeliveryError, HeldBack, WatchLocked, WatchStateError
+from .gate import check_strict, hold_reason
 from .platforms import PLATFORMS, Platform, render_payload
 from .post import PostResult, post_brief, post_payload
 from .transport import redact_url
-from .watch import WatchReport, WatchStateError, watch
+from .watch import InboxFile, WatchEvent, WatchReport, watch
 
 __all__ = [
     "PLATFORMS",
     "ChatDeliveryError",
+    "HeldBack",
+    "InboxFile",
     "Platform",
     "PostResult",
+    "WatchEvent",
+    "WatchLocked",
     "WatchReport",
     "WatchStateError",
+    "check_strict",
+    "hold_reason",
     "post_brief",
     "post_payload",
     "redact_url",

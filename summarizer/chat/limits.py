@@ -73,3 +73,8 @@ QUOTE_CAP: Final = 400
 FOOTER_SOURCE_CAP: Final = 150
 FOOTER_PART_CAP: Final = 60
 FOOTER_CAP: Final = 350
+# Warnings are what a reader must see before trusting the brief, so they sit in the fixed part of
+# every layout (never cut to make room for positions); these caps keep that part inside Discord's
+# 6,000 with room left for positions.
+WARNING_CAP: Final = 160  # one warning
+WARNINGS_CAP: Final = 600  # the joined list, with "…and N more warnings"

@@ -12,10 +12,11 @@ from typing import Any
 from summarizer.schema import Brief
 
 from .limits import FACT_CAP, ITEM_CAP, MATTERMOST_POST_TEXT, SUMMARY_CAP
-from .outline import footer_line, outline, position_line
-from .text import join_within, more_text, neutralise_mentions, shorten
+from .outline import WARNINGS_HEADING, footer_line, outline, position_line, warnings_list
+from .text import commonmark_safe, join_within, more_text, shorten
 
-_SAFE = neutralise_mentions
+# Mattermost renders CommonMark with autolinked URLs, images, @mentions and ~channel links.
+_SAFE = commonmark_safe
 
 
 def render_mattermost(brief: Brief) -> dict[str, Any]:
@@ -36,6 +37,8 @@ def render_mattermost(brief: Brief) -> dict[str, Any]:
         bullets = [f"- {shorten(q, ITEM_CAP, _SAFE)}" for q in o.questions]
         listed = join_within(bullets, FACT_CAP, sep="\n", more=more_text("question"))
         tail.append(f"**Open questions**\n{listed}")
+    if o.warnings:
+        tail.append(f"**{WARNINGS_HEADING}**\n{warnings_list(o.warnings, _SAFE, bullet='- ')}")
     tail.append(f"_{footer_line(o.footer, _SAFE)}_")
 
     blocks = head

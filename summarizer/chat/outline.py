@@ -6,13 +6,25 @@ raw (untrusted article words, white space collapsed); each renderer escapes for 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from summarizer.schema import Brief, DateMention, Position
 
-from .limits import FOOTER_CAP, FOOTER_PART_CAP, FOOTER_SOURCE_CAP, QUOTE_CAP, SPEAKER_CAP, STANCE_CAP
-from .text import clean, shorten
+from .limits import (
+    FOOTER_CAP,
+    FOOTER_PART_CAP,
+    FOOTER_SOURCE_CAP,
+    QUOTE_CAP,
+    SPEAKER_CAP,
+    STANCE_CAP,
+    WARNING_CAP,
+    WARNINGS_CAP,
+)
+from .text import clean, join_within, more_text, shorten
+
+WARNINGS_HEADING = "⚠ Check before use"
 
 
 @dataclass(frozen=True)
@@ -34,6 +46,9 @@ class Outline:
     positions: list[Stated]
     questions: list[str]
     footer: list[str]
+    # Flagged free text first (the brief's own words that the article does not support), then the
+    # other warnings; empty when grounding had nothing to say.
+    warnings: list[str]
 
 
 def outline(brief: Brief) -> Outline:
@@ -46,6 +61,7 @@ def outline(brief: Brief) -> Outline:
         positions=[_stated(p) for p in brief.positions if p.actor.strip() or p.stance.strip()],
         questions=[clean(q) for q in brief.open_questions if q.strip()],
         footer=_footer(brief),
+        warnings=_warnings(brief),
     )
 
 
@@ -70,14 +86,57 @@ def _stated(p: Position) -> Stated:
     return Stated(speaker=clean(p.actor) or "Unnamed", stance=clean(p.stance), quote=quote or None)
 
 
+def _warnings(brief: Brief) -> list[str]:
+    meta = brief.meta
+    flagged = [clean(f) for f in meta.flags if f.strip()]
+    rest = [clean(w) for w in meta.warnings if w.strip() and clean(w) not in flagged]
+    return [f"Flagged: {f}" for f in flagged] + rest
+
+
 def _footer(brief: Brief) -> list[str]:
     meta = brief.meta
-    faithfulness = "not checked" if meta.faithfulness is None else f"{round(meta.faithfulness * 100)}%"
     parts = [f"Source: {clean(meta.source)}"] if meta.source else []
     if meta.published:
         parts.append(f"Published: {clean(meta.published)}")
-    parts += [f"Model: {clean(meta.model)}", f"Faithfulness: {faithfulness}"]
+    parts += [f"Model: {clean(meta.model)}", f"Faithfulness: {faithfulness_text(brief)}"]
     return parts
+
+
+def faithfulness_text(brief: Brief) -> str:
+    """The footer's verdict. Never "100%" when anything was flagged or warned about.
+
+    ``meta.faithfulness`` counts only quotes and names; a brief with flagged free text or warnings
+    is not shown as wholly faithful, whatever that figure says.
+
+    >>> faithfulness_text(clean_brief)  # doctest: +SKIP
+    '100%'
+    """
+    meta = brief.meta
+    flagged = sum(1 for f in meta.flags if f.strip())
+    warned = len(_warnings(brief))
+    if flagged:
+        return f"not confirmed, {flagged} flagged"
+    if meta.faithfulness is None:
+        return "not checked" + (f", {_count(warned, 'warning')}" if warned else "")
+    # Floor, not round: 99.6% is not shown as 100%.
+    percent = math.floor(meta.faithfulness * 100 + 1e-9)
+    if not warned:
+        return f"{percent}%"
+    if percent >= 100:
+        return f"quotes and names checked, {_count(warned, 'warning')}"
+    return f"{percent}%, {_count(warned, 'warning')}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def warnings_list(
+    warnings: list[str], transform: Callable[[str], str], *, bullet: str, sep: str = "\n", limit: int = WARNINGS_CAP
+) -> str:
+    """The warnings as escaped bullets, each cut to its cap, as many as fit, then "…and N more"."""
+    items = [bullet + shorten(w, WARNING_CAP, transform) for w in warnings]
+    return join_within(items, limit, sep=sep, more=more_text("warning"))
 
 
 def position_line(stated: Stated, transform: Callable[[str], str], bold: Callable[[str], str]) -> str:

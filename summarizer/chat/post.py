@@ -1,19 +1,20 @@
 """Posting a brief to a chat webhook: the one place where a retry is decided.
 
-Retried: 429 (after the platform's Retry-After), 408 and 5xx and network failures (exponential
-backoff with jitter), at most ``max_attempts`` tries in all. Not retried: any other 4xx, which
-means the payload or the webhook is wrong and sending it again cannot help.
+A post is not idempotent: sent twice, it shows twice. So a retry is made only when the post surely
+did not arrive: no connection could be made (refused, no such host, connect timeout), or the
+platform answered 429 (after its Retry-After), 408 or 5xx (exponential backoff with jitter), at
+most ``max_attempts`` tries in all. Not retried: any other 4xx, which means the payload or the
+webhook is wrong; and a request that was sent but got no answer (a timeout or a reset after
+sending), which may be in the channel already: that is reported, never resent.
 """
 
 from __future__ import annotations
 
-import email.utils
 import json
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from tenacity import (
@@ -24,6 +25,8 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from summarizer.retry_after import retry_after_seconds as parse_retry_after
+from summarizer.retry_after import seconds_value
 from summarizer.schema import Brief
 
 from .errors import ChatDeliveryError
@@ -119,7 +122,18 @@ def post_payload(
         try:
             response = transport(webhook_url, body, headers, timeout)
         except TransportError as exc:
-            raise _Retryable(f"no answer: {exc}") from None
+            if not exc.sent:
+                raise _Retryable(f"no connection: {exc}") from None
+            raise ChatDeliveryError(
+                f"{name} at {host}: no answer after the post was sent ({exc}); it may have been posted, "
+                "so it is not sent again: check the channel",
+                platform=name,
+                host=host,
+                error=str(exc),
+                attempts=attempts,
+                transient=False,
+                may_have_arrived=True,
+            ) from None
         return _judge(response, name, host, webhook_url, attempts)
 
     retrying = Retrying(
@@ -203,22 +217,12 @@ def response_reason(status: int) -> str:
 
 
 def retry_after_seconds(response: HttpResponse) -> float | None:
-    """Seconds to wait from Retry-After (seconds or an HTTP date), or Discord's JSON ``retry_after``."""
-    value = response.header("Retry-After") or response.header("X-RateLimit-Reset-After")
-    if value:
-        try:
-            return max(0.0, float(value))
-        except ValueError:
-            try:
-                when = email.utils.parsedate_to_datetime(value)
-            except (TypeError, ValueError):
-                when = None
-            if when is not None:
-                return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    """Seconds to wait: the shared header parser, then Discord's JSON ``retry_after``."""
+    seconds = parse_retry_after(response.header)
+    if seconds is not None:
+        return seconds
     data = _json(response.text)
-    if isinstance(data, dict) and isinstance(data.get("retry_after"), (int, float)):
-        return max(0.0, float(data["retry_after"]))
-    return None
+    return seconds_value(data.get("retry_after")) if isinstance(data, dict) else None
 
 
 _backoff = wait_exponential_jitter(initial=1.0, max=30.0, jitter=1.0)

@@ -1,4 +1,10 @@
-"""Slack: Block Kit for an incoming webhook (https://api.slack.com/messaging/webhooks)."""
+"""Slack: Block Kit for an incoming webhook (https://api.slack.com/messaging/webhooks).
+
+Every piece of brief text goes through :func:`slack_safe` (``&``, ``<``, ``>`` escaped as Slack's
+formatting reference asks, so no ``<!channel>``, ``<@U…>`` or ``<url|label>`` survives), every
+mrkdwn object is ``verbatim`` (Slack then links no URL, channel name or mention found in plain
+text), and ``unfurl_links``/``unfurl_media`` are off, so no preview of any URL is fetched.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +24,7 @@ from .limits import (
     SLACK_TOTAL_TEXT_BUDGET,
     SUMMARY_CAP,
 )
-from .outline import footer_line, outline, position_line
+from .outline import WARNINGS_HEADING, footer_line, outline, position_line, warnings_list
 from .text import join_within, more_text, shorten, slack_safe
 
 Block = dict[str, Any]
@@ -49,6 +55,8 @@ def render_slack(brief: Brief) -> dict[str, Any]:
         bullets = [f"• {shorten(q, ITEM_CAP, slack_safe)}" for q in o.questions]
         body = join_within(bullets, FACT_CAP, sep="\n", more=more_text("question"))
         tail.append(_section(f"*Open questions*\n{body}"))
+    if o.warnings:
+        tail.append(_section(f"*{WARNINGS_HEADING}*\n{warnings_list(o.warnings, slack_safe, bullet='• ')}"))
     footer = footer_line(o.footer, slack_safe)
     tail.append({"type": "context", "elements": [_mrkdwn(footer)]})
 
@@ -65,7 +73,7 @@ def render_slack(brief: Brief) -> dict[str, Any]:
     blocks = head + [_section(text) for text in sections] + tail
     notification = f"{o.headline}: {o.summary}" if o.summary else o.headline
     fallback = shorten(notification, SLACK_FALLBACK_TEXT, slack_safe)
-    return {"text": fallback, "blocks": blocks}
+    return {"text": fallback, "blocks": blocks, "unfurl_links": False, "unfurl_media": False}
 
 
 def _bold(text: str) -> str:
@@ -88,8 +96,9 @@ def _section(text: str) -> Block:
     return {"type": "section", "text": _mrkdwn(text)}
 
 
-def _mrkdwn(text: str) -> dict[str, str]:
-    return {"type": "mrkdwn", "text": text}
+def _mrkdwn(text: str) -> dict[str, Any]:
+    # verbatim: Slack's own "automatic parsing" of plain text (URLs, #channels, @names) stays off.
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
 
 
 def _text_length(block: Block) -> int:

@@ -12,12 +12,13 @@ from typing import Any
 from summarizer.schema import Brief
 
 from .limits import FACT_CAP, ITEM_CAP, SUMMARY_CAP, TEAMS_BODY_BYTES_BUDGET, TEAMS_CARD_VERSION
-from .outline import Outline, footer_line, outline, position_line
-from .text import join_within, more_text, neutralise_mentions, shorten
+from .outline import WARNINGS_HEADING, Outline, footer_line, outline, position_line, warnings_list
+from .text import join_within, markdown_safe, more_text, shorten
 from .wire import encode
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
-_SAFE = neutralise_mentions
+# Adaptive Card TextBlocks render a Markdown subset with links; no backslash escape is documented.
+_SAFE = markdown_safe
 Element = dict[str, Any]
 
 
@@ -37,6 +38,9 @@ def render_teams(brief: Brief) -> dict[str, Any]:
         bullets = [f"- {shorten(q, ITEM_CAP, _SAFE)}" for q in o.questions]
         tail.append(_text("Open questions", weight="Bolder", spacing="Medium"))
         tail.append(_text(join_within(bullets, FACT_CAP, sep="\n", more=more_text("question"))))
+    if o.warnings:
+        tail.append(_text(WARNINGS_HEADING, weight="Bolder", color="Attention", spacing="Medium"))
+        tail.append(_text(warnings_list(o.warnings, _SAFE, bullet="- ")))
     tail.append(_text(footer_line(o.footer, _SAFE), size="Small", isSubtle=True))
 
     middle: list[Element] = []

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import http.client
 import re
+import ssl
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
@@ -36,7 +38,15 @@ class HttpResponse:
 
 
 class TransportError(Exception):
-    """The request got no HTTP answer (refused, reset, timed out). The message has no URL."""
+    """The request got no HTTP answer (refused, reset, timed out). The message has no URL.
+
+    ``sent`` is False only when no connection was made (refused, no such host, a connect timeout,
+    a failed TLS handshake): then the platform surely has not got the post and it may be sent again.
+    """
+
+    def __init__(self, message: str, *, sent: bool = True) -> None:
+        super().__init__(message)
+        self.sent = sent
 
 
 class Transport(Protocol):
@@ -87,11 +97,43 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_OPENER = urllib.request.build_opener(_NoRedirects)
+# Whether this thread's request got as far as an open connection: after that, the body may have
+# reached the platform, and a missing answer does not mean a missing post.
+_progress = threading.local()
+
+
+class _TrackedHTTP(http.client.HTTPConnection):
+    def connect(self) -> None:
+        super().connect()
+        _progress.connected = True
+
+
+class _TrackedHTTPS(http.client.HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()  # TCP, proxy tunnel and TLS handshake
+        _progress.connected = True
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_TrackedHTTP, req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self) -> None:
+        self._tls = ssl.create_default_context()
+        super().__init__(context=self._tls)
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_TrackedHTTPS, req, context=self._tls)
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects, _HTTPHandler, _HTTPSHandler)
 
 
 def urllib_transport(url: str, body: bytes, headers: Mapping[str, str], timeout: float) -> HttpResponse:
     request = urllib.request.Request(url, data=body, headers=dict(headers), method="POST")
+    _progress.connected = False
     try:
         with _OPENER.open(request, timeout=timeout) as response:
             return HttpResponse(response.status, response.read(_MAX_RESPONSE_BYTES), dict(response.headers))
@@ -104,4 +146,4 @@ def urllib_transport(url: str, body: bytes, headers: Mapping[str, str], timeout:
     except (OSError, http.client.HTTPException) as exc:
         detail = f"{type(exc).__name__}: {exc}"
     # Raised outside the except blocks so the original (which may carry the URL) is not chained.
-    raise TransportError(scrub(detail, url))
+    raise TransportError(scrub(detail, url), sent=bool(getattr(_progress, "connected", False)))

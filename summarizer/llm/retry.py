@@ -7,7 +7,6 @@ loop with their own bound (see ``ask.py``); API errors are never fed back to the
 
 from __future__ import annotations
 
-import email.utils
 import random
 import time
 from collections.abc import Callable
@@ -20,6 +19,8 @@ from tenacity import (
     retry_if_exception,
     stop_after_attempt,
 )
+
+from ..retry_after import retry_after_seconds as parse_retry_after
 
 RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
 MAX_WAIT = 60.0  # never sleep longer than this on one Retry-After
@@ -56,27 +57,12 @@ def is_mode_rejection(exc: BaseException) -> bool:
 
 
 def retry_after_seconds(exc: BaseException | None, now: float | None = None) -> float | None:
-    """Seconds the server asked us to wait (``Retry-After`` as seconds or HTTP date, or ``retry-after-ms``)."""
+    """Seconds the server asked us to wait, read by the shared parser (``summarizer/retry_after.py``)."""
     response = getattr(exc, "response", None)
     headers = getattr(response, "headers", None)
     if not headers:
         return None
-    millis = headers.get("retry-after-ms")
-    if millis:
-        try:
-            return max(0.0, float(millis) / 1000)
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if value else None
-        if parsed is None:
-            return None
-        return max(0.0, parsed.timestamp() - (now if now is not None else time.time()))
+    return parse_retry_after(headers.get, now=now)
 
 
 class BackoffWithRetryAfter:

@@ -89,6 +89,21 @@ def load_article(
     return Document(text=plain.text, source=plain.source)
 
 
+def load_bytes(data: bytes, name: str) -> Document:
+    """An article from bytes already read (``brief watch`` reads its inbox files itself, safely).
+
+    The same checks and extraction as a file or stdin: binary, empty and undecodable input is refused.
+    """
+    from .detect import decode_html, refuse_binary, sniff_kind
+
+    if not data.strip():
+        raise InputError(f"{name}: the article is empty")
+    refuse_binary(data, name)
+    if sniff_kind(data, name) == "html":
+        return _from_html(decode_html(data, name), name, None, origin="html")
+    return Document(text=_decode_text(data, name), source=name)
+
+
 def _from_html(page: str, source: str, url: str | None, origin: str) -> Document:
     from .html import extract_article
 
@@ -126,4 +141,4 @@ def _check_size(data: bytes, name: str, max_bytes: int) -> None:
         raise InputError(f"{name}: the article is empty")
 
 
-__all__ = ["DEFAULT_MAX_INPUT_BYTES", "Document", "load_article"]
+__all__ = ["DEFAULT_MAX_INPUT_BYTES", "Document", "load_article", "load_bytes"]
