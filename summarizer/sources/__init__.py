@@ -8,6 +8,7 @@ about itself. For a page or a URL, ``text`` is the *extracted* article body, and
 briefed: every span in the brief points into it.
 
     text.py  — (in ``article.py``) plain text decoding, shared with the batch runner
+    document.py — the Document type (an Article and its page's metadata)
     html.py  — the article body and metadata of an HTML page (trafilatura)
     url.py   — fetching a page over HTTP, bounded
     detect.py — what the bytes are, their charset, the article's language
@@ -16,38 +17,14 @@ briefed: every span in the brief points into it.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
-from typing import Any
 
-from ..article import Article, read_article
+from ..article import read_article
 from ..errors import InputError
+from .document import Document
 
 DEFAULT_MAX_INPUT_BYTES = 5_000_000  # a saved news page with inline scripts is 0.3–3 MB; its text is far less
 DEFAULT_FETCH_TIMEOUT = 20.0
-
-
-@dataclass(frozen=True)
-class Document(Article):
-    """An article and what its page said about it (None when the page did not say, or it was plain text)."""
-
-    title: str | None = None
-    author: str | None = None
-    site: str | None = None
-    url: str | None = None
-    published: date | None = None
-    extracted_from: str | None = None  # "html" (a page) or "url" (a fetched page); None for text as given
-
-    def meta(self) -> dict[str, Any]:
-        """The fields a brief's ``Meta`` records about where its text came from."""
-        return {
-            "title": self.title,
-            "author": self.author,
-            "site": self.site,
-            "url": self.url,
-            "extracted_from": self.extracted_from,
-        }
 
 
 def load_article(

@@ -11,7 +11,7 @@ import logging
 from datetime import date
 
 from ..errors import InputError
-from . import Document
+from .document import Document
 
 
 def extract_article(page: str, source: str, url: str | None = None, *, origin: str = "html") -> Document:
