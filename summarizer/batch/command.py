@@ -20,6 +20,7 @@ from ..options import BaseUrlOption, GgufOption, MaxRetriesOption, ModelOption, 
 
 MODE_NAMES = ("auto", "tools", "json", "md_json", "json_schema")
 VIA_NAMES = ("direct", "batch-api")
+ENGINE_NAMES = ("plain", "ray")
 
 
 def _fail(error: BriefError, verbose: bool) -> None:
@@ -45,9 +46,9 @@ def batch_command(
         list[str] | None,
         typer.Argument(help="Article files, directories (walked for .txt/.md/.html) and globs.", show_default=False),
     ] = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="JSONL file: one brief a line, appended.")] = Path(
-        "briefs.jsonl"
-    ),
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="JSONL file: one brief a line, appended (ray: or .parquet).")
+    ] = Path("briefs.jsonl"),
     published: Annotated[
         str | None, typer.Option("--published", "-p", help="Publication date (YYYY-MM-DD) for every article.")
     ] = None,
@@ -62,6 +63,22 @@ def batch_command(
         int, typer.Option(help="Embedded model: MiB of prompt KV states kept in RAM (0: off).")
     ] = 0,
     fsync: Annotated[bool, typer.Option("--fsync/--no-fsync", help="Sync each line to disk as written.")] = True,
+    engine: Annotated[
+        str, typer.Option(help="plain (this process), or ray (a Ray cluster; -o .jsonl or .parquet).")
+    ] = "plain",
+    address: Annotated[
+        str | None, typer.Option(help="--engine ray: the cluster to join (auto, ray://HOST:10001); default local.")
+    ] = None,
+    input_format: Annotated[
+        str, typer.Option(help="--engine ray: files (as above), or jsonl / parquet rows with text, path or url.")
+    ] = "files",
+    endpoints: Annotated[
+        str | None, typer.Option(help="--engine ray: a pool, URL1,URL2,... or a file with one URL a line.")
+    ] = None,
+    workers: Annotated[int, typer.Option(help="--engine ray: Ray actors, each with --concurrency in flight.")] = 2,
+    per_endpoint: Annotated[
+        int | None, typer.Option(help="--engine ray: requests in flight per endpoint, per worker.")
+    ] = None,
     model: ModelOption = None,
     base_url: BaseUrlOption = None,
     mode: ModeOption = None,
@@ -87,18 +104,30 @@ def batch_command(
             raise InputError("name at least one article file, directory or glob")
         if verbose:
             logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
-
-        import asyncio
-
-        from ..pipeline import parse_published
+        if engine not in ENGINE_NAMES:
+            raise InputError(f"unknown --engine {engine!r}: use one of {', '.join(ENGINE_NAMES)}")
         from ..settings import settings_from_env
-        from .cache import BriefCache
-        from .job import BatchJob, run_batch
-        from .progress import BarProgress, summary_lines
 
         settings = settings_from_env().with_overrides(
             model=model, base_url=base_url, mode=mode, max_retries=max_retries, gguf=gguf
         )
+        if engine == "ray":
+            ray_options = {
+                "input_format": input_format, "endpoints": endpoints, "workers": workers, "address": address,
+                "per_endpoint": per_endpoint, "concurrency": concurrency, "rpm": rpm, "tpm": tpm, "fsync": fsync,
+            }
+            _ray(paths, output, settings, published, ray_options, console, quiet, verbose)
+            return
+        if address or endpoints or input_format != "files":
+            raise InputError("--address, --endpoints and --input-format need --engine ray")
+
+        import asyncio
+
+        from ..pipeline import parse_published
+        from .cache import BriefCache
+        from .job import BatchJob, run_batch
+        from .progress import BarProgress, summary_lines
+
         store = BriefCache.open() if cache else None
         job = BatchJob(
             paths=list(paths), output=output, settings=settings, published=parse_published(published),
@@ -122,6 +151,23 @@ def batch_command(
             console.print(line)
         if summary.failed:
             console.print(f"failures and reasons: {job.failures_path}")
+    if summary.exit_code:
+        raise typer.Exit(summary.exit_code)
+
+
+def _ray(paths: list[str], output: Path, settings: Any, published: str | None, options: dict[str, Any],
+         console: Any, quiet: bool, verbose: bool) -> None:
+    """``--engine ray``: the same inputs and summary, briefed on a Ray cluster (``summarizer/distributed``)."""
+    from ..distributed.command import check_ray_options, ray_batch, ray_job_from_options, summary_lines
+    from ..pipeline import parse_published
+
+    check_ray_options(options["input_format"], options["workers"], options["per_endpoint"], output)
+    day = parse_published(published)
+    job = ray_job_from_options(paths, output, settings, published=day.isoformat() if day else None, **options)
+    summary = ray_batch(job, console, quiet=quiet, verbose=verbose)
+    if not quiet:
+        for line in summary_lines(summary, output):
+            console.print(line)
     if summary.exit_code:
         raise typer.Exit(summary.exit_code)
 

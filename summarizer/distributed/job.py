@@ -29,6 +29,7 @@ from .rows import Loaded, output_row
 from .store import OutputDataset
 from .worker import BriefWorker
 
+READ_CPUS = 0.25
 InputFormat = Literal["files", "jsonl", "parquet"]
 INPUT_FORMATS: tuple[str, ...] = ("files", "jsonl", "parquet")
 
@@ -109,9 +110,20 @@ def read_inputs(job: RayJob, run: str) -> tuple[Any, list[dict[str, Any]]]:
     if missing:
         raise InputError(f"{missing[0]}: no such file or folder")
     paths = [p if "://" in p else str(Path(p).resolve()) for p in job.inputs]
+    # Reading is I/O: a quarter of a CPU per read task leaves the cores to the workers, which need them.
+    reader = {"ray_remote_args": {"num_cpus": READ_CPUS}}
     if job.input_format == "jsonl":
-        return ray.data.read_json(paths, lines=True), []
-    return ray.data.read_parquet(paths), []
+        return ray.data.read_json(paths, lines=True, **reader), []
+    return ray.data.read_parquet(paths, **reader), []
+
+
+def worker_cpus(job: RayJob, cluster_cpus: float) -> float:
+    """CPUs per worker, cut down when the workers would take every CPU and leave none for reading
+    (Ray would wait for ever: readers and actors both waiting on the other), as on a small machine."""
+    room = cluster_cpus - READ_CPUS
+    if job.workers * job.worker_cpus <= room or room <= 0:
+        return job.worker_cpus
+    return round(room / job.workers, 3)
 
 
 def connect(address: str | None, **options: Any) -> None:
@@ -130,6 +142,7 @@ def run_ray_job(job: RayJob, on_rows: Callable[[list[dict[str, Any]]], None] | N
     summary = RaySummary(already=len(done))
     run = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:6]
     connect(job.address)
+    import ray
     import ray.data
 
     dataset, problems = read_inputs(job, run)
@@ -151,7 +164,7 @@ def run_ray_job(job: RayJob, on_rows: Callable[[list[dict[str, Any]]], None] | N
                 batch_size=job.batch_size,
                 batch_format="pyarrow",
                 compute=ray.data.ActorPoolStrategy(size=job.workers),
-                num_cpus=job.worker_cpus,
+                num_cpus=worker_cpus(job, float(ray.cluster_resources().get("CPU", 1))),
             )
             for batch in briefed.iter_batches(batch_size=None, batch_format="pyarrow"):
                 rows = batch.to_pylist()
