@@ -25,7 +25,7 @@ from typing import Any, Literal
 from ..batch.inputs import expand_paths
 from ..errors import EXIT_INPUT, EXIT_MODEL, EXIT_OK, InputError
 from ..settings import Settings
-from .rows import Loaded, output_row
+from .rows import Loaded, output_row, prompt_identity
 from .store import OutputDataset
 from .worker import BriefWorker
 
@@ -137,6 +137,7 @@ def connect(address: str | None, **options: Any) -> None:
 def run_ray_job(job: RayJob, on_rows: Callable[[list[dict[str, Any]]], None] | None = None) -> RaySummary:
     """Brief every input row the output does not settle yet; rows are written as they come back."""
     started = time.perf_counter()
+    prompt_identity(job.settings.prompt)  # an unknown prompt is the caller's error, before any work
     store = OutputDataset(job.output)
     done = store.done_keys()
     summary = RaySummary(already=len(done))
