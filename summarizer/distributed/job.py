@@ -26,7 +26,7 @@ from ..batch.inputs import expand_paths
 from ..errors import EXIT_INPUT, EXIT_MODEL, EXIT_OK, InputError
 from ..settings import Settings
 from .rows import Loaded, output_row, prompt_identity
-from .store import OutputDataset
+from .store import PART_ROWS, OutputDataset
 from .worker import BriefWorker
 
 READ_CPUS = 0.25
@@ -51,6 +51,7 @@ class RayJob:
     batch_size: int = 16  # rows per batch handed to an actor: Ray's unit of retry
     address: str | None = None  # an existing cluster ("auto", "ray://head:10001"); None: local
     fsync: bool = True
+    part_rows: int = PART_ROWS  # .parquet output: rows per part (a killed driver loses at most one part's)
 
 
 @dataclass
@@ -111,7 +112,7 @@ def read_inputs(job: RayJob, run: str) -> tuple[Any, list[dict[str, Any]]]:
         raise InputError(f"{missing[0]}: no such file or folder")
     paths = [p if "://" in p else str(Path(p).resolve()) for p in job.inputs]
     # Reading is I/O: a quarter of a CPU per read task leaves the cores to the workers, which need them.
-    reader = {"ray_remote_args": {"num_cpus": READ_CPUS}}
+    reader = {"num_cpus": READ_CPUS}
     if job.input_format == "jsonl":
         return ray.data.read_json(paths, lines=True, **reader), []
     return ray.data.read_parquet(paths, **reader), []
@@ -147,7 +148,7 @@ def run_ray_job(job: RayJob, on_rows: Callable[[list[dict[str, Any]]], None] | N
     import ray.data
 
     dataset, problems = read_inputs(job, run)
-    writer = store.writer(run, fsync=job.fsync)
+    writer = store.writer(run, fsync=job.fsync, part_rows=job.part_rows)
     try:
         problems = [row for row in problems if row["key"] not in done]
         for rows in ([problems] if problems else []):

@@ -79,10 +79,10 @@ class OutputDataset:
             if settles(row)
         }
 
-    def writer(self, run: str, *, fsync: bool = True) -> RowWriter:
+    def writer(self, run: str, *, fsync: bool = True, part_rows: int = PART_ROWS) -> RowWriter:
         if self.layout == "jsonl":
             return JsonlRows(self.path, fsync=fsync)
-        return ParquetParts(self.path, run)
+        return ParquetParts(self.path, run, part_rows=part_rows)
 
 
 class RowWriter:
