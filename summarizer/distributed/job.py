@@ -105,7 +105,7 @@ def read_inputs(job: RayJob, run: str) -> tuple[Any, list[dict[str, Any]]]:
 
     if job.input_format == "files":
         rows, problems = file_rows(job.inputs, job.settings, run)
-        blocks = max(1, min(len(rows) // max(1, job.batch_size), 1000))
+        blocks = max(1, min(-(-len(rows) // max(1, job.batch_size)), 1000))  # one block per batch
         return ray.data.from_items(rows, override_num_blocks=blocks) if rows else None, problems
     missing = [p for p in job.inputs if "://" not in p and not Path(p).exists()]
     if missing:
