@@ -117,8 +117,8 @@ def _private_uses(path: Path) -> list[str]:
     return uses
 
 
-@pytest.mark.parametrize("folder", ["batch", "evaluation"])
-def test_batch_and_eval_use_no_private_name_of_another_module(folder: str) -> None:
+@pytest.mark.parametrize("folder", ["batch", "evaluation", "distributed"])
+def test_batch_eval_and_distributed_use_no_private_name_of_another_module(folder: str) -> None:
     uses = [use for path in sorted((PACKAGE / folder).rglob("*.py")) for use in _private_uses(path)]
     assert not uses, "\n".join(uses)
 
