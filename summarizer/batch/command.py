@@ -112,6 +112,8 @@ def batch_command(
             model=model, base_url=base_url, mode=mode, max_retries=max_retries, gguf=gguf
         )
         if engine == "ray":
+            if via != "direct" or prompt_cache_mb:
+                raise InputError("--via batch-api and --prompt-cache-mb are for the plain engine, not --engine ray")
             ray_options = {
                 "input_format": input_format, "endpoints": endpoints, "workers": workers, "address": address,
                 "per_endpoint": per_endpoint, "concurrency": concurrency, "rpm": rpm, "tpm": tpm, "fsync": fsync,

@@ -29,6 +29,7 @@ from .rows import Loaded, output_row, prompt_identity
 from .store import PART_ROWS, OutputDataset
 from .worker import BriefWorker
 
+Row = dict[str, Any]
 READ_CPUS = 0.25
 InputFormat = Literal["files", "jsonl", "parquet"]
 INPUT_FORMATS: tuple[str, ...] = ("files", "jsonl", "parquet")
@@ -83,7 +84,7 @@ class RaySummary:
         return EXIT_INPUT if all(code == EXIT_INPUT for code in self.failure_codes) else EXIT_MODEL
 
 
-def file_rows(patterns: Sequence[str], settings: Settings, run: str) -> tuple[list[dict[str, Any]], list[dict]]:
+def file_rows(patterns: Sequence[str], settings: Settings, run: str) -> tuple[list[Row], list[Row]]:
     """Files, directories and globs (as ``brief batch`` reads them) as rows with absolute paths.
 
     Returns (rows to brief, rows out for inputs that name nothing: a glob without matches, an empty folder).
@@ -149,12 +150,16 @@ def run_ray_job(job: RayJob, on_rows: Callable[[list[dict[str, Any]]], None] | N
 
     dataset, problems = read_inputs(job, run)
     writer = store.writer(run, fsync=job.fsync, part_rows=job.part_rows)
+
+    def take(rows: list[Row]) -> None:
+        writer.write(rows)
+        for row in rows:
+            summary.add(row)
+        if on_rows is not None:
+            on_rows(rows)
+
     try:
-        problems = [row for row in problems if row["key"] not in done]
-        for rows in ([problems] if problems else []):
-            writer.write(rows)
-            for row in rows:
-                summary.add(row)
+        take(problems)  # inputs that name nothing (a glob without matches): rows out, without Ray
         if dataset is not None:
             briefed = dataset.map_batches(
                 BriefWorker,
@@ -169,12 +174,7 @@ def run_ray_job(job: RayJob, on_rows: Callable[[list[dict[str, Any]]], None] | N
                 num_cpus=worker_cpus(job, float(ray.cluster_resources().get("CPU", 1))),
             )
             for batch in briefed.iter_batches(batch_size=None, batch_format="pyarrow"):
-                rows = batch.to_pylist()
-                writer.write(rows)
-                for row in rows:
-                    summary.add(row)
-                if on_rows is not None:
-                    on_rows(rows)
+                take(batch.to_pylist())
     finally:
         writer.close()
         summary.seconds = round(time.perf_counter() - started, 3)
