@@ -166,7 +166,11 @@ def _ray(paths: list[str], output: Path, settings: Any, published: str | None, o
     check_ray_options(options["input_format"], options["workers"], options["per_endpoint"], output)
     day = parse_published(published)
     job = ray_job_from_options(paths, output, settings, published=day.isoformat() if day else None, **options)
-    summary = ray_batch(job, console, quiet=quiet, verbose=verbose)
+    try:
+        summary = ray_batch(job, console, quiet=quiet, verbose=verbose)
+    except KeyboardInterrupt:
+        console.print(f"brief batch: interrupted; what was written stays in {output}; run it again to continue")
+        raise typer.Exit(130) from None
     if not quiet:
         for line in summary_lines(summary, output):
             console.print(line)

@@ -106,7 +106,8 @@ def read_inputs(job: RayJob, run: str) -> tuple[Any, list[dict[str, Any]]]:
 
     if job.input_format == "files":
         rows, problems = file_rows(job.inputs, job.settings, run)
-        blocks = max(1, min(-(-len(rows) // max(1, job.batch_size)), 1000))  # one block per batch
+        # One block per batch, and at least one per worker, so a small job still reaches every worker.
+        blocks = max(1, min(len(rows), max(job.workers, -(-len(rows) // max(1, job.batch_size))), 1000))
         return ray.data.from_items(rows, override_num_blocks=blocks) if rows else None, problems
     missing = [p for p in job.inputs if "://" not in p and not Path(p).exists()]
     if missing:
