@@ -13,6 +13,7 @@ import pytest
 from conftest import SAMPLE
 from fake_openai import fake_openai, recorded_ok
 
+from summarizer.distributed.job import RayJob, worker_cpus
 from summarizer.distributed.rows import brief_key, output_row, read_row, settles
 from summarizer.distributed.store import OutputDataset, ParquetParts
 from summarizer.distributed.worker import BriefWorker
@@ -120,3 +121,9 @@ def test_parquet_parts_appear_whole_and_an_unfinished_one_is_cleared(tmp_path: P
 def test_an_output_that_is_neither_jsonl_nor_parquet_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"\.jsonl .* \.parquet"):
         OutputDataset(tmp_path / "briefs.csv")
+
+
+def test_workers_leave_room_for_reading_on_a_small_cluster() -> None:
+    job = RayJob(["in.jsonl"], Path("out.jsonl"), SETTINGS, workers=2, worker_cpus=1.0)
+    assert worker_cpus(job, 2.0) == 0.875  # two workers and a quarter CPU for the readers fit two CPUs
+    assert worker_cpus(job, 16.0) == 1.0  # a cluster with room keeps what was asked
