@@ -96,12 +96,14 @@ class CpuSampler:
         return sum(cpu - self.first.get(pid, 0.0) for pid, cpu in self.last.items()) - self.own
 
 
-def measure(label: str, run: Callable[[], int], stubs: set[int]) -> None:
+def measure(label: str, run: Callable[[], int], stubs: set[int]) -> float:
+    """Run it, print its line, and return its CPU ms per brief."""
     sampler, wall0 = CpuSampler(stubs), time.perf_counter()
     done = run()
     wall, cpu = time.perf_counter() - wall0, sampler.stop()
     print(f"{label:<46} {done:>5} briefs {wall:7.1f} s {done / wall:7.1f} briefs/s {cpu / max(done, 1) * 1000:7.1f} "
           "CPU ms/brief", flush=True)
+    return cpu / max(done, 1) * 1000
 
 
 def settings_for(url: str) -> Settings:
@@ -130,7 +132,7 @@ def main() -> None:
 
         write_articles(Path(tmp, "warm"), 4)  # imports paid before the clock starts
         asyncio.run(run_batch(BatchJob([str(Path(tmp, "warm"))], Path(tmp, "warm.jsonl"), settings_for(urls[0]))))
-        measure("plain engine, 1 endpoint", plain, stubs)
+        plain_ms = measure("plain engine, 1 endpoint", plain, stubs)
 
         import ray
 
@@ -150,8 +152,10 @@ def main() -> None:
             return go
 
         try:
-            measure("ray, 1 worker, 1 endpoint", on_ray(1, urls[:1]), stubs)
-            measure("ray, 2 workers, 1 endpoint", on_ray(2, urls[:1]), stubs)
+            one = measure("ray, 1 worker, 1 endpoint", on_ray(1, urls[:1]), stubs)
+            two = measure("ray, 2 workers, 1 endpoint", on_ray(2, urls[:1]), stubs)
+            print(f"Ray's CPU per brief over the plain engine's: {one / plain_ms:.2f}x with 1 worker, "
+                  f"{two / plain_ms:.2f}x with 2", flush=True)
             for count in (1, 2, 4):
                 label = f"ray, 2 workers, pool of {count} ({args.per_endpoint}/endpoint/worker)"
                 measure(label, on_ray(2, urls[:count], args.per_endpoint), stubs)
