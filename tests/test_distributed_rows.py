@@ -69,6 +69,7 @@ def test_a_brief_and_bad_input_settle_their_key_but_a_model_failure_does_not() -
 
 def test_the_worker_briefs_each_row_once_and_skips_rows_already_done() -> None:
     rows = [{"id": f"a{i}", "text": f"{TEXT}\n(copy {i})"} for i in range(3)] + [{"id": "bad", "text": ""}]
+    rows[2]["published"] = "2024-03-01"  # a row's own date beats the job's
     with fake_openai([recorded_ok() for _ in range(3)]) as server:
         settings = replace(SETTINGS, base_url=server.url)
         done = {read_row(rows[0], 0, settings, "2024-02-02").key}
@@ -80,7 +81,8 @@ def test_the_worker_briefs_each_row_once_and_skips_rows_already_done() -> None:
     assert sorted(row["id"] for row in out) == ["a1", "a2", "bad"]
     briefs = [row for row in out if row["brief"] is not None]
     assert len(briefs) == 2 and len(server.requests) == 2
-    assert all(json.loads(row["brief"])["meta"]["published"] == "2024-02-02" for row in briefs)
+    published = {row["id"]: json.loads(row["brief"])["meta"]["published"] for row in briefs}
+    assert published == {"a1": "2024-02-02", "a2": "2024-03-01"}
     assert all(row["prompt_tokens"] > 0 and row["seconds"] > 0 for row in briefs)
 
 

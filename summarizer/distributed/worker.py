@@ -49,7 +49,7 @@ class BriefWorker:
     ) -> None:
         from ..pipeline import Summarizer
 
-        if endpoints:  # the pool's first endpoint stands for it where settings name one (the brief's meta)
+        if endpoints:  # settings then say an endpoint is used (concurrency, pacing), whatever the environment said
             settings = replace(settings, base_url=endpoints[0], gguf=None)
         self.settings = settings
         self.published = published
@@ -90,9 +90,8 @@ class BriefWorker:
                 out.append(output_row(row, self.settings, self.run))
             else:
                 todo.append(row)
-        days = {index: row.published for index, row in enumerate(todo)}
-        sources = {row.source: days[index] for index, row in enumerate(todo)}
-        self.engine.published = lambda source: sources.get(source)
+        days = {row.source: row.published for row in todo}  # each row's own date, else the job's
+        self.engine.published = days.get
         items = (Item(index, row.source, text=row.text) for index, row in enumerate(todo))
         async for result in self.engine.run(items):
             row = todo[result.index]
