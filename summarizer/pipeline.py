@@ -237,7 +237,7 @@ class Summarizer:
             parts=outcome.parts,
             **job.provenance.as_meta(),
         )
-        brief = finish_brief(outcome.draft, outcome.grounded, meta)
+        brief = finish_brief(outcome.draft, outcome.grounded, meta, job.article)
         self._progress(Progress("done", "brief written"))
         return brief
 
