@@ -23,6 +23,7 @@ from datetime import date
 from pydantic import BaseModel
 
 from .clean import clean_for_model
+from .datablock import neutralise_tags
 from .grounding.check import Grounded, apply_repairs, complete_from_article, give_up_on_failures, ground
 from .language import LanguagePlan
 from .prompts import load_prompt, load_system_prompt
@@ -88,8 +89,8 @@ def build_messages(
     user = load_prompt("article")
     body = re.sub(r"[ \t]+(?=\n|$)", "", clean_for_model(article_text)).strip()
     body = re.sub(r"\n{3,}", "\n\n", body)
-    # A closing tag inside the article must not end the data block early.
-    body = body.replace("</article>", "</ article>")
+    # A tag inside the article, in any case, spacing, escaping or lookalike, must not end the data block early.
+    body = neutralise_tags(body)
     instruction = language.instruction if language else None
     messages = [
         {"role": "system", "content": system.template + (instruction + "\n" if instruction else "")},

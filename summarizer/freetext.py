@@ -113,7 +113,8 @@ def check_free_text(
     language than the article's) skips the name and quote checks, which compare words across languages.
     """
     extra = {_norm_number(n) for n in _NUMBER.findall(published or "")}
-    month = _MONTHS[int(published[5:7]) - 1] if published and published[5:7].isdigit() and published[5:7] != "00" else ""
+    digits = (published or "")[5:7]
+    month = _MONTHS[int(digits) - 1] if digits.isdigit() and 1 <= int(digits) <= 12 else ""
     index = ArticleIndex.of(article, extra, [month] if month else [])
     names = not translated
     flags: list[str] = []
@@ -133,8 +134,9 @@ def item_flags(field: str, text: str, index: ArticleIndex, *, names: bool = True
     reasons: list[str] = []
     if match := _INSTRUCTION.search(text):
         reasons.append(f"carries an instruction ({_show(match.group())})")
-    urls = [u for u in _URL.findall(text) + _BARE_DOMAIN.findall(text) if u.lower().rstrip(".,;)") not in index.has_urls]
-    if urls and not all(any(u.lower() in known for known in index.has_urls) for u in urls):
+    links = _URL.findall(text) + _BARE_DOMAIN.findall(text)
+    urls = [u for u in links if not any(u.lower().rstrip(".,;)") in known for known in index.has_urls)]
+    if urls:
         reasons.append(f"a link the article does not carry ({_show(urls[0])})")
     mentions = [m for m in _MENTION.findall(text) if m.lower() not in index.has_mentions]
     if mentions:
