@@ -108,6 +108,14 @@ def summarize_command(
     max_retries: MaxRetriesOption = None,
     gguf: GgufOption = None,
     evidence: Annotated[bool, typer.Option(help="Show each quote in its article context.")] = False,
+    allow_private_urls: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private-urls",
+            help="Fetch URLs on loopback, private and link-local addresses (intranet pages) "
+            "[env BRIEF_ALLOW_PRIVATE_URLS].",
+        ),
+    ] = False,
     post: Annotated[
         str | None, typer.Option(help="Post the brief to slack, mattermost, teams or discord.", show_default=False)
     ] = None,
@@ -150,9 +158,15 @@ def summarize_command(
 
         day, lang = parse_published(published), check_lang(lang)
         settings = settings_from_env().with_overrides(
-            model=model, base_url=base_url, mode=mode, max_retries=max_retries, gguf=gguf
+            model=model, base_url=base_url, mode=mode, max_retries=max_retries, gguf=gguf,
+            allow_private_urls=allow_private_urls or None,
         )
-        source = load_article(article, max_bytes=settings.max_input_bytes, timeout=settings.fetch_timeout)
+        source = load_article(
+            article,
+            max_bytes=settings.max_input_bytes,
+            timeout=settings.fetch_timeout,
+            allow_private=settings.allow_private_urls,
+        )
         with _Progress(quiet) as progress:
             brief = Summarizer(settings, on_progress=progress).summarize(source, published=day, lang=lang)
     except BriefError as error:

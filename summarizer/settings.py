@@ -43,7 +43,8 @@ class Settings:
     max_article_tokens: int | None = None  # tokens of article per call; None: the window less prompt and answer
     max_parts: int = 32  # an article needing more parts than this is refused (cost grows with parts)
     max_input_bytes: int = 5_000_000  # a file, stdin or a downloaded page
-    fetch_timeout: float = 20.0  # seconds for fetching a URL
+    fetch_timeout: float = 20.0  # seconds for fetching a URL, all redirects and reads included
+    allow_private_urls: bool = False  # fetch loopback/private/link-local addresses (intranet pages)
 
     @property
     def uses_endpoint(self) -> bool:
@@ -78,6 +79,11 @@ def _int(env: Mapping[str, str], name: str) -> int | None:
     return int(value) if value and value.strip().isdigit() else None
 
 
+def _bool(env: Mapping[str, str], name: str) -> bool | None:
+    value = env.get(name, "").strip().lower()
+    return True if value in ("1", "true", "yes", "on") else False if value in ("0", "false", "no", "off") else None
+
+
 def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
     """Read ``OPENAI_*`` and ``BRIEF_*`` variables; unset ones keep the defaults."""
     env = os.environ if env is None else env
@@ -98,4 +104,5 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         max_article_tokens=_int(env, "BRIEF_MAX_ARTICLE_TOKENS"),
         max_parts=_int(env, "BRIEF_MAX_PARTS"),
         max_input_bytes=_int(env, "BRIEF_MAX_INPUT_BYTES"),
+        allow_private_urls=_bool(env, "BRIEF_ALLOW_PRIVATE_URLS"),
     )

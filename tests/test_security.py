@@ -7,10 +7,27 @@ test_security_watch.py). docs/faults.md, "Security", lists every attack and its 
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 from conftest import SAMPLE
+from fake_openai import fake_openai, recorded_ok
+from typer.testing import CliRunner
 
+from summarizer.cli import app
+from summarizer.errors import InputError
 from summarizer.freetext import check_free_text
+from summarizer.pipeline import Summarizer
+from summarizer.sources import load_article
+from summarizer.sources import url as url_module
+
+runner = CliRunner()
 
 ARTICLE = SAMPLE.read_text(encoding="utf-8")
 # Free text a faithful answer gives for the sample (from the recorded brief's own wording).
@@ -95,3 +112,158 @@ def test_an_article_without_forged_tags_is_sent_byte_for_byte() -> None:
 
     assert neutralise_tags(ARTICLE) == ARTICLE
     assert neutralise_tags("an article> about <articles>") == "an article> about <articles>"
+
+
+# --- 3. Fetching is safe ----------------------------------------------------------------------------
+
+
+@contextmanager
+def hostile_server() -> Iterator[tuple[str, list[str]]]:
+    """A loopback web server with the pages an attacker serves; yields its base URL and the Host headers seen."""
+    hosts: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hosts.append(self.headers.get("host", ""))
+            path = self.path.split("?")[0]
+            if path == "/trickle":  # a byte every 0.7 s: no single read ever times out
+                self.send_response(200)
+                self.send_header("content-type", "text/plain")
+                self.end_headers()
+                for _ in range(9):
+                    try:
+                        self.wfile.write(b"x")
+                        self.wfile.flush()
+                    except OSError:
+                        return
+                    time.sleep(0.7)
+                return
+            location = {"/to-metadata": "http://169.254.169.254/latest/meta-data/",
+                        "/to-loopback": f"http://127.0.0.1:{self.server.server_address[1]}/plain",
+                        "/to-mapped": "http://[::ffff:127.0.0.1]/plain"}.get(path)
+            if location:
+                self.send_response(302)
+                self.send_header("location", location)
+                self.send_header("content-length", "0")
+                self.end_headers()
+                return
+            body = b"The minister said the talks would resume on Monday." if path == "/plain" else b""
+            self.send_response(200 if body else 404)
+            self.send_header("content-type", "text/plain")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", hosts
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["127.0.0.1", "10.1.2.3", "172.16.0.9", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0",
+     "224.0.0.1", "240.0.0.1", "::1", "fd00:ec2::254", "fe80::1", "::ffff:127.0.0.1", "::ffff:169.254.169.254",
+     "64:ff9b::a9fe:a9fe", "2002:7f00:1::", "ff02::1", "::"],
+)
+def test_non_public_addresses_are_refused(address: str) -> None:
+    from summarizer.sources.url import blocked_reason
+
+    assert blocked_reason(address) is not None
+    assert blocked_reason("93.184.216.34") is None and blocked_reason("2606:2800:220:1:248:1893:25c8:1946") is None
+
+
+def test_a_loopback_url_is_refused_unless_private_urls_are_allowed() -> None:
+    with hostile_server() as (base, hosts):
+        with pytest.raises(InputError, match=r"loopback address \(127\.0\.0\.1\): refused \(--allow-private-urls"):
+            load_article(f"{base}/plain")
+        assert hosts == [], "nothing may be sent to a refused address"
+        assert load_article(f"{base}/plain", allow_private=True).text.startswith("The minister said")
+
+
+def test_the_cli_refuses_a_metadata_url_with_one_line_and_exit_2() -> None:
+    result = runner.invoke(app, ["http://169.254.169.254/latest/meta-data/", "-q"])
+    assert result.exit_code == 2 and "link-local (cloud metadata) address" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [("/to-metadata", "link-local"), ("/to-loopback", "loopback"), ("/to-mapped", "loopback")],
+)
+def test_a_redirect_to_a_private_address_is_refused(path: str, reason: str, monkeypatch) -> None:
+    real = url_module.resolve
+    # "news.example" stands for a public site: it is pinned to the test server; every other host is checked.
+    monkeypatch.setattr(url_module, "resolve", lambda host, port, *, allow_private: (
+        "127.0.0.1" if host == "news.example" else real(host, port, allow_private=allow_private)))
+    with hostile_server() as (base, hosts):
+        port = base.rsplit(":", 1)[1]
+        with pytest.raises(InputError, match=reason):
+            load_article(f"http://news.example:{port}{path}")
+    assert hosts == [f"news.example:{port}"], "only the first hop was fetched"
+
+
+def test_the_connection_goes_to_the_checked_address_with_no_second_lookup(monkeypatch) -> None:
+    lookups: list[str] = []
+    real = socket.getaddrinfo
+
+    def rebinding_dns(host: str, port: object, *args: object, **kwargs: object) -> list[tuple[object, ...]]:
+        if host != "pinned.example":
+            return real(host, port, *args, **kwargs)  # type: ignore[arg-type]
+        lookups.append(host)
+        if len(lookups) > 1:  # a rebinding resolver: the second answer is another address
+            raise OSError("second lookup: the address could have changed since the check")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding_dns)
+    with hostile_server() as (base, hosts):
+        port = base.rsplit(":", 1)[1]
+        doc = load_article(f"http://pinned.example:{port}/plain", allow_private=True)
+    assert doc.text.startswith("The minister said") and lookups == ["pinned.example"]
+    assert hosts == [f"pinned.example:{port}"]  # the name still goes in the Host header
+
+
+@pytest.mark.parametrize(
+    ("url", "location", "reason"),
+    [("https://news.example/a", "http://news.example/a", "from https to http"),
+     ("https://news.example/a", "HTTP://evil.example/", "from https to http"),
+     ("http://news.example/a", "file:///etc/passwd", "non-http"),
+     ("http://news.example/a", "gopher://evil.example/", "non-http")],
+)
+def test_redirects_never_downgrade_or_leave_http(url: str, location: str, reason: str) -> None:
+    with pytest.raises(InputError, match=reason):
+        url_module.next_hop(url, location)
+    assert url_module.next_hop("http://news.example/a", "https://news.example/b") == "https://news.example/b"
+
+
+def test_a_trickling_server_is_cut_at_the_total_deadline() -> None:
+    with hostile_server() as (base, _):
+        started = time.monotonic()
+        with pytest.raises(InputError, match=r"did not finish within 1 s"):
+            load_article(f"{base}/trickle", timeout=1.0, allow_private=True)
+        elapsed = time.monotonic() - started
+    assert elapsed < 1.5, f"the fetch ran {elapsed:.1f} s past a 1 s deadline (main: 5.7 s)"
+
+
+def test_credentials_and_tokens_never_reach_errors_or_the_brief(monkeypatch, replay_settings) -> None:
+    with hostile_server() as (base, _):
+        secret = base.replace("http://", "http://editor:hunter2-pass@") + "/gone?token=tok-123456&X-Amz-Signature=sig9"
+        with pytest.raises(InputError) as refused:
+            load_article(secret, allow_private=True)
+        doc = load_article(f"{base}/plain?id=7&api_key=key-987654&sig=abc", allow_private=True)
+    for text in (str(refused.value), doc.source or "", doc.url or ""):
+        assert not any(s in text for s in ("hunter2", "editor", "tok-123456", "sig9", "key-987654", "abc")), text
+    assert doc.source == f"{base}/plain?id=7"
+    with fake_openai([recorded_ok()]) as model:
+        settings = replace(replay_settings, base_url=model.url)
+        brief = Summarizer(settings).summarize(ARTICLE, source="https://u:p@cdn.example/a?access_token=t0k3n&page=2")
+    assert brief.meta.source == "https://cdn.example/a?page=2"
+    assert "t0k3n" not in brief.model_dump_json()

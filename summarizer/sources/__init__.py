@@ -32,22 +32,26 @@ def load_article(
     *,
     max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
     timeout: float = DEFAULT_FETCH_TIMEOUT,
+    allow_private: bool = False,
 ) -> Document:
     """Read ``target`` — a path, ``-`` for stdin, or an ``http(s)://`` URL — into a ``Document``.
 
     HTML (by content type, file name or first bytes) is reduced to its article body; PDFs, images and
     other binary files, undecodable text, pages without article text and input over ``max_bytes`` are
-    refused with an ``InputError`` naming the source.
+    refused with an ``InputError`` naming the source. A URL must lead to public addresses only, unless
+    ``allow_private`` (intranet pages); its credentials and token-like parameters are never kept
+    (``source`` and ``url`` are ``public_url``s).
     """
     from .detect import decode_html, refuse_binary, sniff_kind
-    from .url import fetch, is_url
+    from .url import fetch, is_url, public_url
 
     name = "<stdin>" if str(target) == "-" else str(target)
     if is_url(name):
-        fetched = fetch(name, max_bytes=max_bytes, timeout=timeout)
-        if sniff_kind(fetched.data, fetched.url, fetched.content_type) == "html":
-            return _from_html(decode_html(fetched.data, name, fetched.charset), name, fetched.url, origin="url")
-        return Document(text=_decode_text(fetched.data, name), source=name, url=fetched.url, extracted_from="url")
+        fetched = fetch(name, max_bytes=max_bytes, timeout=timeout, allow_private=allow_private)
+        name, final = public_url(name), public_url(fetched.url)
+        if sniff_kind(fetched.data, final, fetched.content_type) == "html":
+            return _from_html(decode_html(fetched.data, name, fetched.charset), name, final, origin="url")
+        return Document(text=_decode_text(fetched.data, name), source=name, url=final, extracted_from="url")
     if str(target) == "-":
         data = sys.stdin.buffer.read(max_bytes + 1)
         _check_size(data, name, max_bytes)
