@@ -8,15 +8,13 @@ test_security_watch.py). docs/faults.md, "Security", lists every attack and its 
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import SAMPLE
+from conftest import SAMPLE, QuietHandler, loopback_server
 from fake_openai import fake_openai, recorded_ok
 from typer.testing import CliRunner
 
@@ -122,7 +120,7 @@ def hostile_server() -> Iterator[tuple[str, list[str]]]:
     """A loopback web server with the pages an attacker serves; yields its base URL and the Host headers seen."""
     hosts: list[str] = []
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             hosts.append(self.headers.get("host", ""))
             path = self.path.split("?")[0]
@@ -142,30 +140,13 @@ def hostile_server() -> Iterator[tuple[str, list[str]]]:
                         "/to-loopback": f"http://127.0.0.1:{self.server.server_address[1]}/plain",
                         "/to-mapped": "http://[::ffff:127.0.0.1]/plain"}.get(path)
             if location:
-                self.send_response(302)
-                self.send_header("location", location)
-                self.send_header("content-length", "0")
-                self.end_headers()
+                self.reply(302, b"", {"location": location})
                 return
             body = b"The minister said the talks would resume on Monday." if path == "/plain" else b""
-            self.send_response(200 if body else 404)
-            self.send_header("content-type", "text/plain")
-            self.send_header("content-length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.reply(200 if body else 404, body, {"content-type": "text/plain"})
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", hosts
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback_server(Handler) as base:
+        yield base, hosts
 
 
 @pytest.mark.parametrize(

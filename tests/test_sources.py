@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, load_eval_article
+from conftest import FIXTURES, QuietHandler, load_eval_article, loopback_server
 from fake_openai import fake_openai, recorded_ok
 from typer.testing import CliRunner
 
@@ -191,7 +189,7 @@ ROUTES: dict[str, tuple[int, dict[str, str], bytes]] = {
 
 @contextmanager
 def page_server(big_bytes: int = 0, slow_seconds: float = 0.0) -> Iterator[str]:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             if self.path == "/big":  # no content-length: the limit must hold while streaming
                 self.send_response(200)
@@ -203,24 +201,10 @@ def page_server(big_bytes: int = 0, slow_seconds: float = 0.0) -> Iterator[str]:
             if self.path == "/slow":
                 time.sleep(slow_seconds)
             status, headers, body = ROUTES.get(self.path, (404, {}, b""))
-            self.send_response(status)
-            for key, value in headers.items():
-                self.send_header(key, value)
-            self.send_header("content-length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.reply(status, body, headers)
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback_server(Handler) as base:
+        yield base
 
 
 def test_a_url_is_fetched_followed_and_extracted(sample_text: str) -> None:
