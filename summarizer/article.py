@@ -10,6 +10,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from .controls import strip_controls
 from .errors import InputError
 
 MAX_BYTES = 2_000_000  # far above any news story; keeps a stray log file from reaching the model
@@ -52,7 +53,7 @@ def decode_article(data: bytes, source: str, size: int | None = None) -> str:
             f"{source}: a line of {longest:,} characters (the limit is {MAX_LINE:,}): "
             "not article text (minified data or a log?)"
         )
-    return text
+    return strip_controls(text)  # escape sequences in an article must never reach a terminal
 
 
 def _decode_legacy(data: bytes, source: str) -> str:

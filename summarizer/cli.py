@@ -68,15 +68,17 @@ class _Progress:
     def __call__(self, event: Progress) -> None:
         if self.quiet:
             return
+        from rich.text import Text  # phases name article parts: plain text, never markup
+
         phase = event.message
         elapsed = time.perf_counter() - self.started
         if self.status is not None:
-            self.status.update(f"{phase}  [dim]{elapsed:.0f}s[/]")
+            self.status.update(Text.assemble(phase, (f"  {elapsed:.0f}s", "dim")))
             return
         topic = phase.split(":")[0]
         if topic != self.last_topic:
             self.last_topic = topic
-            self.console.print(f"[dim]… {topic}[/]")
+            self.console.print(Text(f"… {topic}", style="dim"))
 
     def __exit__(self, *exc: object) -> None:
         if self.status is not None:
@@ -366,7 +368,7 @@ def main() -> None:
     try:
         app()
     except BriefError as error:  # pragma: no cover - commands catch their own
-        _stderr().print(f"brief: {error}")
+        _stderr().print(f"brief: {error}", markup=False)
         sys.exit(error.exit_code)
 
 

@@ -17,7 +17,9 @@ import copy
 from functools import cache
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .controls import strip_controls
 
 SCHEMA_VERSION = "1"
 
@@ -47,9 +49,25 @@ def _cached_schema(
 
 
 
+def _without_controls(data: Any) -> Any:
+    if isinstance(data, str):
+        return strip_controls(data)
+    if isinstance(data, dict):
+        return {key: _without_controls(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_without_controls(value) for value in data]
+    return data
+
+
 class _Draft(BaseModel):
     # Small models pad names with spaces (" rescuers"); strip them before anything compares names.
     model_config = ConfigDict(str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_controls(cls, data: Any) -> Any:
+        # The model's words may repeat an article's escape sequences: none reaches a terminal or a file.
+        return _without_controls(data)
 
     @classmethod
     def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]

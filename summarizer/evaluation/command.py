@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from ..console import error_line, print_traceback
 from ..errors import BriefError, InputError
 
 EXIT_BELOW = 3  # the score fell under --fail-under
@@ -100,16 +101,15 @@ def eval_command(
 
             assert isinstance(run, ArticleRun)
             state = f"failed: {run.error}" if run.error else "ok"
-            stderr.print(f"[dim]\\[{done}/{total}] {run.article.id[:10]} {run.seconds:.0f}s {state}[/]")
+            line = f"[{done}/{total}] {run.article.id[:10]} {run.seconds:.0f}s {state}"
+            stderr.print(line, style="dim", markup=False)
 
         run = evaluate_attribution if attribution else evaluate
         report = run(articles, settings, dataset=str(paths[0]), prompt=prompt, on_progress=progress)
     except BriefError as error:
-        stderr.print(f"[bold red]brief:[/] {error}", soft_wrap=True)
+        stderr.print(error_line("brief", error), soft_wrap=True)
         if verbose:
-            import traceback
-
-            traceback.print_exception(error)
+            print_traceback(error)
         raise typer.Exit(error.exit_code) from None
     except KeyboardInterrupt:
         stderr.print("brief: interrupted")
