@@ -42,6 +42,8 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     help="Turn a news article into a structured, grounded brief.\n\nUsage: brief ARTICLE [OPTIONS]",
     rich_markup_mode=None,
+    # Never typer's own traceback pages: older typer versions print local variables (a webhook URL, a key).
+    pretty_exceptions_enable=False,
 )
 
 
@@ -365,11 +367,39 @@ _register_subcommands()
 
 
 def main() -> None:
+    """The CLI's edge: whatever a command did not catch (a disk full, a database error, a bug) is one line
+    and exit code 1; ``-v`` adds the traceback, secrets redacted."""
     try:
         app()
-    except BriefError as error:  # pragma: no cover - commands catch their own
-        _stderr().print(f"brief: {error}", markup=False)
+    except BriefError as error:  # commands catch their own; this is the last line of defence
+        sys.stderr.write(f"brief: {error}\n")
         sys.exit(error.exit_code)
+    except Exception as error:  # noqa: BLE001 - the one broad handler, at the edge
+        sys.exit(unexpected_exit(error, verbose=bool({"-v", "--verbose"} & set(sys.argv[1:]))))
+
+
+def unexpected_exit(error: BaseException, *, verbose: bool) -> int:
+    """One line naming an unforeseen failure (secrets redacted), the traceback with ``verbose``; its exit code."""
+    import os
+
+    from .chat.transport import secret_parts
+    from .console import print_traceback
+    from .controls import strip_controls
+    from .llm.redact import redact, register, url_secrets
+
+    # The failure may have come before any secret was registered: register what the environment holds.
+    hooks = [v for k, v in os.environ.items() if k.startswith("BRIEF_") and k.endswith(("WEBHOOK", "WEBHOOK_URL"))]
+    register(os.environ.get("OPENAI_API_KEY"), os.environ.get("BRIEF_API_KEY"), *hooks)
+    register(*url_secrets(os.environ.get("OPENAI_BASE_URL")), *url_secrets(os.environ.get("BRIEF_BASE_URL")))
+    register(*(part for hook in hooks for part in secret_parts(hook)))
+    what = "a disk or file error" if isinstance(error, OSError) else type(error).__name__
+    if type(error).__module__ == "sqlite3":
+        what = "a cache database error"
+    message = " ".join(strip_controls(str(error)).split()) or type(error).__name__
+    sys.stderr.write(redact(f"brief: {what}: {message}" + ("" if verbose else "; -v shows the traceback")) + "\n")
+    if verbose:
+        print_traceback(error)
+    return EXIT_MODEL
 
 
 __all__ = ["EXIT_INPUT", "EXIT_MODEL", "app", "main"]

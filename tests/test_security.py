@@ -7,7 +7,10 @@ test_security_watch.py). docs/faults.md, "Security", lists every attack and its 
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -340,3 +343,48 @@ def test_markdown_output_escapes_html_links_and_images_in_data(text: str) -> Non
     for produced in ("<a ", "<img", "<script", "<b>", "<h1>Heading", "<em>bold", "<strong>bold"):
         assert produced not in html, f"{produced} from data: {html}"
     assert html.count("<h1>") == 1 and "<h2>" in html  # the layout's own headings remain
+
+
+# --- 5. One line on any error, for every command -----------------------------------------------------
+
+KEY = "sk-live-THIS-IS-A-SECRET-123456"
+
+
+def _brief_process(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "BRIEF_"))}
+    base["PYTHONPATH"] = str(ROOT) + os.pathsep + base.get("PYTHONPATH", "")
+    return subprocess.run(
+        [sys.executable, "-c", "from summarizer.cli import main; main()", *args],
+        capture_output=True, text=True, env=base | env, cwd=tmp_path, timeout=60,
+    )
+
+
+def test_typer_never_prints_its_own_traceback_pages() -> None:
+    assert app.pretty_exceptions_enable is False
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_a_corrupt_cache_database_is_one_line_and_v_shows_a_redacted_traceback(tmp_path, verbose: bool) -> None:
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "briefs.sqlite3").write_bytes(b"this is not a database, it was overwritten " * 100)
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    result = _brief_process(
+        tmp_path, "batch", "a.txt", "-o", "out.jsonl", "-q", *(["-v"] if verbose else []),
+        BRIEF_CACHE_DIR=str(tmp_path / "cache"), OPENAI_API_KEY=KEY, OPENAI_BASE_URL="http://127.0.0.1:9/v1",
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith("brief: a cache database error: file is not a database")
+    if verbose:
+        assert "Traceback (most recent call last)" in result.stderr
+    else:
+        assert result.stderr.count("\n") == 1, result.stderr
+    assert KEY not in result.stderr
+
+
+def test_an_unwritable_output_is_one_line(tmp_path) -> None:
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "out.jsonl").mkdir()  # the output path is a directory: the write fails
+    result = _brief_process(tmp_path, "batch", "a.txt", "-o", "out.jsonl", "-q", "--no-cache",
+                            OPENAI_API_KEY=KEY, OPENAI_BASE_URL="http://127.0.0.1:9/v1")
+    assert result.returncode in (1, 2) and result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr and KEY not in result.stderr
