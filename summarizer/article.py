@@ -24,14 +24,16 @@ class Article:
     source: str  # a path, or "<stdin>"
 
 
-def decode_article(data: bytes, source: str, size: int | None = None) -> str:
+def decode_article(data: bytes, source: str, size: int | None = None, *, max_bytes: int = MAX_BYTES) -> str:
     """Bytes to text, refusing binary and undecodable input with a message that names the source.
 
-    ``size`` is the whole file's size when ``data`` holds only its first ``MAX_BYTES + 1`` bytes.
+    ``size`` is the whole file's size when ``data`` holds only its first ``max_bytes + 1`` bytes. The limit
+    is the lower of ``max_bytes`` (``BRIEF_MAX_INPUT_BYTES``) and ``MAX_BYTES``.
     """
-    if len(data) > MAX_BYTES:
-        over = f"{size:,} bytes is" if size and size > MAX_BYTES else "it is"
-        raise InputError(f"{source}: {over} over the {MAX_BYTES:,}-byte limit for one article")
+    limit = min(max_bytes, MAX_BYTES)
+    if len(data) > limit:
+        over = f"{size:,} bytes is" if size and size > limit else "it is"
+        raise InputError(f"{source}: {over} over the {limit:,}-byte limit for one article (BRIEF_MAX_INPUT_BYTES)")
     utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))  # UTF-16 text is half NUL bytes, and is still text
     if data.startswith(_BINARY_SIGNATURES) or (not utf16 and b"\x00" in data[:8192]):
         raise InputError(f"{source}: looks like a binary file, not article text")
@@ -67,17 +69,19 @@ def _decode_legacy(data: bytes, source: str) -> str:
     return text
 
 
-def read_article(path: str | Path) -> Article:
-    """Read ``path`` (or ``-`` for stdin) into an ``Article``."""
+def read_article(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Article:
+    """Read ``path`` (or ``-`` for stdin) into an ``Article``, refusing more than ``max_bytes`` (and ``MAX_BYTES``)."""
+    limit = min(max_bytes, MAX_BYTES)
     if str(path) == "-":
-        return Article(text=decode_article(sys.stdin.buffer.read(MAX_BYTES + 1), "<stdin>"), source="<stdin>")
+        data = sys.stdin.buffer.read(limit + 1)
+        return Article(text=decode_article(data, "<stdin>", max_bytes=limit), source="<stdin>")
     file = Path(path)
     name = str(path)
     try:
         if file.is_dir():
             raise InputError(f"{name}: is a directory, not an article file")
         with file.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+            data = handle.read(limit + 1)
             size = os.fstat(handle.fileno()).st_size
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
@@ -85,4 +89,4 @@ def read_article(path: str | Path) -> Article:
         raise InputError(f"{name}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
-    return Article(text=decode_article(data, name, size), source=name)
+    return Article(text=decode_article(data, name, size, max_bytes=limit), source=name)

@@ -129,6 +129,7 @@ class Summarizer:
                 transport_attempts=s.transport_attempts,
                 deadline=s.deadline,
                 temperature=s.temperature,
+                max_tokens=s.output_tokens,
             )
         return self._asker
 

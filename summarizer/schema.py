@@ -22,6 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from .controls import strip_controls
 
 SCHEMA_VERSION = "1"
+MAX_LIST = 30  # items in any list the model fills in
+MAX_QUESTIONS = 10
 
 ActorKind = Literal["person", "organisation", "group", "country"]
 
@@ -110,16 +112,28 @@ class BriefDraft(_Draft):
     summary: str = Field(
         min_length=20, description="Two or three sentences: the main event, its cause and its consequence."
     )
+    # Every list has a maximum (far above what a news story needs: the recorded briefs hold at most 13
+    # places): with max_tokens, it bounds what one answer can cost, whatever the article asks for.
     who: list[ActorDraft] = Field(
-        min_length=1, description="The main people, organisations, groups and countries involved."
+        min_length=1,
+        max_length=MAX_LIST,
+        description="The main people, organisations, groups and countries involved.",
     )
     what: list[str] = Field(
-        min_length=1, description="The main events, one short sentence each, in the order they happened."
+        min_length=1,
+        max_length=MAX_LIST,
+        description="The main events, one short sentence each, in the order they happened.",
     )
-    where: list[str] = Field(description="Places where the events happen, named as in the article.")
-    when: list[DateMentionDraft] = Field(description="Every date or day the article mentions.")
-    positions: list[PositionDraft] = Field(description="Who said what: one entry per speaker and statement.")
-    open_questions: list[str] = Field(description="Questions the article leaves unanswered, at most three.")
+    where: list[str] = Field(
+        max_length=MAX_LIST, description="Places where the events happen, named as in the article."
+    )
+    when: list[DateMentionDraft] = Field(max_length=MAX_LIST, description="Every date or day the article mentions.")
+    positions: list[PositionDraft] = Field(
+        max_length=MAX_LIST, description="Who said what: one entry per speaker and statement."
+    )
+    open_questions: list[str] = Field(
+        max_length=MAX_QUESTIONS, description="Questions the article leaves unanswered, at most three."
+    )
 
 
 # --- What a brief holds once checked against the article ---------------------------

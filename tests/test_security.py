@@ -7,7 +7,10 @@ test_security_watch.py). docs/faults.md, "Security", lists every attack and its 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -15,6 +18,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 import typer
@@ -24,6 +28,9 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from summarizer.article import read_article
+from summarizer.batch import summarize_many
+from summarizer.batch.cache import BriefCache, CacheKey, prompts_digest
+from summarizer.batch.inputs import Item
 from summarizer.cli import app
 from summarizer.console import fail
 from summarizer.errors import InputError, ModelError
@@ -32,6 +39,7 @@ from summarizer.pipeline import Summarizer
 from summarizer.render import to_markdown
 from summarizer.render.text import to_renderable
 from summarizer.schema import Brief, BriefDraft
+from summarizer.settings import Settings
 from summarizer.sources import load_article, load_bytes
 from summarizer.sources import url as url_module
 
@@ -388,3 +396,128 @@ def test_an_unwritable_output_is_one_line(tmp_path) -> None:
                             OPENAI_API_KEY=KEY, OPENAI_BASE_URL="http://127.0.0.1:9/v1")
     assert result.returncode in (1, 2) and result.stderr.count("\n") == 1, result.stderr
     assert "Traceback" not in result.stderr and KEY not in result.stderr
+
+
+# --- 6. Cache key and output/input limits ------------------------------------------------------------
+
+PAGE = ROOT / "fixtures" / "articles" / "html" / "us-strikes-iraq-syria-2024-02-02.html"
+
+
+def _key(settings: Settings) -> CacheKey:
+    return CacheKey.for_article("sha256:same-article", settings, None)
+
+
+def test_the_cache_key_holds_the_prompt_texts_not_their_version(tmp_path, monkeypatch) -> None:
+    from summarizer import prompts
+
+    settings = Settings(base_url="http://llm.example/v1", model="m")
+    before = _key(settings)
+    edited = tmp_path / "prompts"
+    shutil.copytree(prompts.PROMPTS_DIR, edited)
+    repair = edited / "repair.md"
+    repair.write_text(repair.read_text(encoding="utf-8") + "\nAlso answer in capitals.\n", encoding="utf-8")
+    monkeypatch.setattr(prompts, "PROMPTS_DIR", edited)
+    prompts.load_prompt.cache_clear()
+    prompts_digest.cache_clear()
+    try:
+        after = _key(settings)
+    finally:
+        prompts.load_prompt.cache_clear()
+        prompts_digest.cache_clear()
+    assert after.prompt_version == before.prompt_version, "same front-matter version"
+    assert after.digest != before.digest, "an edited prompt text is a new key"
+
+
+def test_the_cache_key_holds_the_whole_redacted_base_url_the_schema_and_the_version() -> None:
+    a = _key(Settings(base_url="https://user:pw@llm.example/deployments/a/v1?api-key=SECRET123", model="m"))
+    b = _key(Settings(base_url="https://llm.example/deployments/b/v1", model="m"))
+    assert a.digest != b.digest, "two deployments on one host are two endpoints"
+    assert a.endpoint == "https://llm.example/deployments/a/v1"
+    assert "SECRET123" not in json.dumps(a.__dict__) and "pw" not in a.endpoint
+    assert len(a.schema) == 64 and a.package
+
+
+def test_the_cache_key_holds_the_gguf_sha256_hashed_once_and_kept_beside_the_file(tmp_path) -> None:
+    one, two = tmp_path / "a" / "model.gguf", tmp_path / "b" / "model.gguf"
+    for path, content in ((one, b"GGUF one"), (two, b"GGUF two")):
+        path.parent.mkdir()
+        path.write_bytes(content)
+    key_one, key_two = _key(Settings(gguf=one)), _key(Settings(gguf=two))
+    assert key_one.digest != key_two.digest, "same file name, other bytes: another model"
+    assert hashlib.sha256(b"GGUF one").hexdigest() in key_one.model
+    stamp = json.loads((one.parent / "model.gguf.sha256").read_text())
+    assert stamp["sha256"] == hashlib.sha256(b"GGUF one").hexdigest()
+    # A third file whose stamp is already there is not hashed again: the stamp's figure is used.
+    three = tmp_path / "c" / "model.gguf"
+    three.parent.mkdir()
+    three.write_bytes(b"GGUF three")
+    st = three.stat()
+    (three.parent / "model.gguf.sha256").write_text(
+        json.dumps({"sha256": "f" * 64, "size": st.st_size, "mtime_ns": st.st_mtime_ns}))
+    assert ("f" * 64) in _key(Settings(gguf=three)).model
+
+
+def test_a_cache_hit_carries_its_own_pages_title_and_url(tmp_path, replay_settings) -> None:
+    page = PAGE.read_text(encoding="utf-8")
+    first, second = tmp_path / "first.html", tmp_path / "second.html"
+    first.write_text(page, encoding="utf-8")
+    second.write_text(
+        page.replace("https://news.example.com/world/2024/02/02/us-strikes-iraq-syria",
+                     "https://mirror.example.org/copy/us-strikes")
+            .replace("World Desk", "Mirror Desk"),
+        encoding="utf-8",
+    )
+    with fake_openai([recorded_ok()]) as model, BriefCache.open(tmp_path / "cache.sqlite3") as store:
+        settings = replace(replay_settings, base_url=model.url)
+        # Two runs: the second finds the first's brief in the cache.
+        results = [r for page in (first, second) for r in summarize_many([page], settings=settings, cache=store)]
+    assert len(model.requests) == 1, "the second page is a cache hit"
+    by_source = {Path(r.source).name: r for r in results}
+    assert by_source["second.html"].cached
+    mirror = by_source["second.html"].brief.meta
+    assert mirror.url == "https://mirror.example.org/copy/us-strikes" and mirror.site == "Mirror Desk"
+    assert mirror.author == "Mirror Desk staff"
+    assert mirror.source == str(second)
+    assert by_source["first.html"].brief.meta.url == "https://news.example.com/world/2024/02/02/us-strikes-iraq-syria"
+
+
+def test_max_tokens_is_sent_with_every_endpoint_request_and_in_batch_api_bodies(replay_settings) -> None:
+    from summarizer.batch.openai_batch import request_body
+
+    with fake_openai([recorded_ok()]) as model:
+        settings = replace(replay_settings, base_url=model.url, output_tokens=1234)
+        Summarizer(settings).summarize(ARTICLE, published="2024-02-02")
+    assert model.requests and all(r["json"].get("max_tokens") == 1234 for r in model.requests)
+    messages = [{"role": "user", "content": "x"}]
+    assert request_body(messages, settings, "tools")["max_tokens"] == 1234
+
+
+def test_every_list_the_model_fills_in_has_a_maximum_length() -> None:
+    from summarizer.merge import BriefLead
+    from summarizer.repair import QuoteRepairs
+
+    def arrays(node: object) -> list[dict[str, object]]:
+        if isinstance(node, dict):
+            here = [node] if node.get("type") == "array" else []
+            return here + [a for value in node.values() for a in arrays(value)]
+        return [a for value in node for a in arrays(value)] if isinstance(node, list) else []
+
+    found = [a for model in (BriefDraft, QuoteRepairs, BriefLead) for a in arrays(model.model_json_schema())]
+    assert len(found) >= 7 and all(isinstance(a.get("maxItems"), int) for a in found), found
+    too_many = {**_draft_fields(), "what": [f"event {n}" for n in range(500)]}
+    with pytest.raises(ValueError, match="at most"):
+        BriefDraft.model_validate(too_many)
+
+
+def test_the_input_byte_cap_applies_to_text_files_stdin_and_batch_items(tmp_path, monkeypatch) -> None:
+    path = tmp_path / "long.txt"
+    path.write_text(ARTICLE, encoding="utf-8")  # ~4 KB
+    with pytest.raises(InputError, match="over the 1,000-byte limit"):
+        load_article(path, max_bytes=1000)
+    with pytest.raises(InputError, match="over the 1,000-byte"):
+        Item(index=0, source=str(path), path=path).read(1000)
+    with pytest.raises(InputError, match="over the 1,000-byte"):
+        Item(index=0, source="<text 1>", text=ARTICLE).read(1000)
+    monkeypatch.setenv("BRIEF_MAX_INPUT_BYTES", "1000")
+    result = runner.invoke(app, [str(path), "-q"])
+    assert result.exit_code == 2 and "over the 1,000-byte limit" in result.stderr

@@ -51,14 +51,15 @@ def load_article(
         name, final = public_url(name), public_url(fetched.url)
         if sniff_kind(fetched.data, final, fetched.content_type) == "html":
             return _from_html(decode_html(fetched.data, name, fetched.charset), name, final, origin="url")
-        return Document(text=_decode_text(fetched.data, name), source=name, url=final, extracted_from="url")
+        text = _decode_text(fetched.data, name, max_bytes)
+        return Document(text=text, source=name, url=final, extracted_from="url")
     if str(target) == "-":
         data = sys.stdin.buffer.read(max_bytes + 1)
         _check_size(data, name, max_bytes)
         refuse_binary(data, name)
         if sniff_kind(data, name) == "html":
             return _from_html(decode_html(data, name), name, None, origin="html")
-        return Document(text=_decode_text(data, name), source=name)
+        return Document(text=_decode_text(data, name, max_bytes), source=name)
     head = _peek(Path(name))
     if head is not None:
         refuse_binary(head, name)
@@ -66,7 +67,7 @@ def load_article(
             data = _read_page(Path(name), max_bytes)
             return _from_html(decode_html(data, name), name, None, origin="html")
     # Plain text (and every file error) is article.py's: one reader, one set of messages, shared with batch.
-    plain = read_article(name)
+    plain = read_article(name, max_bytes=max_bytes)
     return Document(text=plain.text, source=plain.source)
 
 
@@ -91,10 +92,10 @@ def _from_html(page: str, source: str, url: str | None, origin: str) -> Document
     return extract_article(page, source, url, origin=origin)
 
 
-def _decode_text(data: bytes, source: str) -> str:
+def _decode_text(data: bytes, source: str, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> str:
     from ..article import decode_article
 
-    return decode_article(data, source)
+    return decode_article(data, source, max_bytes=max_bytes)
 
 
 def _peek(path: Path) -> bytes | None:
