@@ -272,10 +272,13 @@ def test_credentials_and_tokens_never_reach_errors_or_the_brief(monkeypatch, rep
 
 # --- 4. No markup from data in the terminal or in Markdown -----------------------------------------
 
-HOSTILE_TEXT = [
-    "[/]", "[/red] aborted", "[link=https://phish.example]official statement[/link]", "[bold red]URGENT[/]",
+# Rich markup a model (or an article it repeats) may write: inert text in the terminal.
+RICH_MARKUP = ["[/]", "[/red] aborted", "[link=https://phish.example]official statement[/link]", "[bold red]URGENT[/]"]
+# Markdown a model may write: inert text in Markdown output. Each a whole line, where block syntax starts.
+MARKDOWN = [
     "<script>alert(1)</script>", "[login](https://phish.example)", "![x](https://track.example/q.png)",
-    "<img src=https://track.example/q.png>", "https://phish.example/login", "&lt;b&gt;", "# Heading", "*bold* _it_",
+    "<img src=https://track.example/q.png>", "# Heading", "*bold* and _it_", "<https://phish.example>",
+    "[login][1]\n\n[1]: https://phish.example", "> quoted", "1. listed",
 ]
 
 
@@ -293,13 +296,13 @@ def _hostile_brief(text: str) -> Brief:
     return brief
 
 
-@pytest.mark.parametrize("text", HOSTILE_TEXT)
+@pytest.mark.parametrize("text", RICH_MARKUP)
 def test_model_text_reaches_the_terminal_as_text_never_markup(text: str) -> None:
-    console = Console(record=True, width=200, force_terminal=True, color_system="truecolor")
+    console = Console(record=True, width=400, force_terminal=True, color_system="truecolor")
     console.print(to_renderable(_hostile_brief(text)))  # main: MarkupError for "[/]" in a role
+    assert "\x1b]8;" not in console.export_text(styles=True, clear=False), "no hyperlink from data"
     shown = console.export_text()
-    assert f"spokesman {text}" in shown.replace("\n", "") or text in shown
-    assert "\x1b]8;" not in console.export_text(styles=True), "no hyperlink from data"
+    assert f"spokesman {text}" in shown, "the role is shown as typed"
 
 
 def test_an_error_quoting_markup_is_printed_as_one_plain_line(capsys) -> None:
@@ -343,12 +346,14 @@ def _draft_fields() -> dict[str, object]:
             "what": ["an event"], "where": [], "when": [], "positions": [], "open_questions": []}
 
 
-@pytest.mark.parametrize("text", HOSTILE_TEXT)
+@pytest.mark.parametrize("text", MARKDOWN)
 def test_markdown_output_escapes_html_links_and_images_in_data(text: str) -> None:
     from markdown_it import MarkdownIt
 
-    html = MarkdownIt("commonmark").enable("table").render(to_markdown(_hostile_brief(text)))
-    for produced in ("<a ", "<img", "<script", "<b>", "<h1>Heading", "<em>bold", "<strong>bold"):
+    brief = _hostile_brief(text)
+    brief.summary = text  # a whole line of its own: block syntax (headings, quotes, lists) starts there
+    html = MarkdownIt("commonmark").enable("table").render(to_markdown(brief))
+    for produced in ("<a ", "<img", "<script", "<h1>Heading", "<em>bold", "<em>it", "<blockquote>", "<ol"):
         assert produced not in html, f"{produced} from data: {html}"
     assert html.count("<h1>") == 1 and "<h2>" in html  # the layout's own headings remain
 
