@@ -77,6 +77,15 @@ def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
     vcr.register_matcher("bounded_body", _bounded_body)
 
 
+def replay_cassette(path: Path) -> Any:
+    """A recorded exchange replayed outside pytest-recording's marker (a fixture's own brief), matched as above."""
+    import vcr
+
+    player = vcr.VCR(record_mode="none", match_on=["method", "path", "bounded_body"])
+    player.register_matcher("bounded_body", _bounded_body)
+    return player.use_cassette(str(path))
+
+
 @pytest.fixture(scope="module")
 def vcr_config() -> dict[str, Any]:
     return {
