@@ -25,13 +25,15 @@ from dataclasses import dataclass
 
 # An instruction addressed to a model, in the article or in an answer.
 _INSTRUCTION = re.compile(
-    r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:the\s+|your\s+|my\s+)?"
-    r"(?:above|previous|prior|earlier|preceding|system|original)\b"
-    r"|\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:the\s+|your\s+)?(?:instructions|rules|guidelines|prompt)\b"
-    r"|\byou\s+are\s+now\b|\bact\s+as\s+(?:a|an|the)\b|\bpretend\s+(?:to\s+be|you\s+are)\b"
-    r"|\bnew\s+instructions?\s*:|\b(?:system|assistant)\s*(?:prompt)?\s*:|\bjailbreak\b|\bdeveloper\s+mode\b"
+    r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|of\s+)*(?:the\s+|your\s+|my\s+|these\s+|those\s+)?"
+    r"(?:above\s+|previous\s+|prior\s+|earlier\s+|preceding\s+|system\s+|original\s+)?"
+    r"(?:instructions?|prompts?|rules|directions|guidelines|directives)\b"
+    r"|\b(?:ignore|disregard)\s+(?:all\s+|everything\s+)?(?:the\s+)?(?:above|previous)\b"
+    r"|\byou\s+are\s+now\s+(?:a|an|the|in|my|DAN)\b|\bpretend\s+(?:to\s+be|you\s+are)\b"
+    r"|\bnew\s+instructions?\s*:|(?-i:\b(?:SYSTEM|ASSISTANT|INSTRUCTIONS?)\s*:)|\bsystem\s+prompt\b"
+    r"|\bjailbreak\b|\bdeveloper\s+mode\b"
     r"|\b(?:output|write|respond\s+with|reply\s+with|print)\s+(?:only\s+)?(?:a\s+|the\s+)?"
-    r"(?:brief|summary|headline|following|text)\s+(?:that|which|saying)\b",
+    r"(?:brief|summary|headline)\s+(?:that|which|saying)\b",
     re.IGNORECASE,
 )
 _URL = re.compile(r"\b(?:https?|ftp|file|javascript|data|mailto):\S+|\bwww\.[\w-]+\.\S+", re.IGNORECASE)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -95,6 +96,29 @@ def test_links_and_mentions_the_article_itself_carries_are_not_flagged() -> None
     article = ARTICLE + "\nThe Pentagon posted the video at https://defense.example/video and tagged @DeptofDefense.\n"
     items = [("what 1", "The Pentagon posted the video at https://defense.example/video and tagged @DeptofDefense.")]
     assert check_free_text(items, article).flags == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The strikes would act as a deterrent, Kirby said.", "The court may override the original decision.",
+     "The health system: stretched, Iraq said.", "Officials urged residents to ignore the rumours."],
+)
+def test_news_wording_near_an_instruction_is_not_flagged(text: str) -> None:
+    article = ARTICLE + "\n" + text + "\n"
+    assert check_free_text([("what 1", text)], article).flags == []
+
+
+DEV_ARTICLES = sorted((ROOT / "fixtures" / "articles" / "giveme5w1h").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", DEV_ARTICLES, ids=lambda p: p.stem[:10])
+def test_an_articles_own_sentences_are_never_flagged(path: Path) -> None:
+    """No false alarm on real articles: their own sentences, as free text, carry nothing to flag (a strict
+    watch would otherwise hold back every brief of them)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", data["text"]) if len(s) > 30][:12]
+    items = [("summary" if i else "headline", s) for i, s in enumerate(sentences)]
+    assert check_free_text(items, data["text"], published=data["date_publish"][:10]).flags == []
 
 
 def test_words_found_only_in_an_injected_instruction_are_flagged_even_though_the_article_holds_them() -> None:
