@@ -36,7 +36,6 @@ from .prepare import Job, parse_published, prepare_job
 from .progress import OnProgress, Progress, ignore
 from .schema import Brief, Meta
 from .settings import Settings, settings_from_env
-from .sources.url import public_url
 
 if TYPE_CHECKING:
     from .chunking import Part
@@ -239,9 +238,6 @@ class Summarizer:
             parts=outcome.parts,
             **job.provenance.as_meta(),
         )
-        # A URL given as the source (or a page's canonical URL) may carry credentials or tokens: they
-        # are never stored in a brief, whoever gave them (CLI, library caller, a hostile page).
-        meta.source, meta.url = (public_url(u) if u else u for u in (meta.source, meta.url))
         brief = finish_brief(outcome.draft, outcome.grounded, meta, job.article)
         self._progress(Progress("done", "brief written"))
         return brief

@@ -13,6 +13,7 @@ from .chunking import Part, article_budget, split_article, token_counter
 from .errors import InputError
 from .language import LanguagePlan, plan_language
 from .settings import Settings
+from .sources.url import public_url
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,11 @@ def prepare_job(
         text = text.text
     if not isinstance(text, str) or not text.strip():
         raise InputError("the article is empty")
+    # A URL given as the source (or a page's canonical URL) may carry credentials or tokens: from here on
+    # (errors, meta, JSONL, the cache, chat footers) only its public form is used, whoever gave it.
+    source = public_url(source) if source else source
+    if page.get("url"):
+        page = {**page, "url": public_url(str(page["url"]))}
     if published is not None and published_from is None:
         published_from = "given"
     language = plan_language(text, lang)
