@@ -149,14 +149,14 @@ def fetch(
 def _follow(url: str, max_bytes: int, deadline: float, timeout: float, max_redirects: int, allow: bool) -> Fetched:
     import httpx2
 
-    with httpx2.Client(follow_redirects=False, trust_env=False) as client:
+    with httpx2.Client(follow_redirects=False, trust_env=False) as client, _Watchdog(deadline) as watchdog:
         for _hop in range(max_redirects + 1):
             parts = urlsplit(url)
             host = parts.hostname or ""
             port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
             address = resolve(host, port, allow_private=allow)
             try:
-                fetched = _get(client, url, address, max_bytes, deadline, timeout)
+                fetched = _get(client, url, address, max_bytes, deadline, timeout, watchdog)
             except httpx2.TimeoutException:
                 raise InputError(f"{host} did not answer within {timeout:g} s") from None
             except httpx2.HTTPError as exc:
@@ -169,8 +169,12 @@ def _follow(url: str, max_bytes: int, deadline: float, timeout: float, max_redir
     raise InputError(f"more than {max_redirects} redirects")
 
 
-def _get(client: Any, url: str, address: str, max_bytes: int, deadline: float, timeout: float) -> Fetched | str:
+def _get(
+    client: Any, url: str, address: str, max_bytes: int, deadline: float, timeout: float, watchdog: _Watchdog
+) -> Fetched | str:
     """One hop: the page, or the ``Location`` it redirects to. Connects to ``address``, never re-resolves."""
+    import httpx2
+
     parts = urlsplit(url)
     host = parts.hostname or ""
     pinned = f"[{address}]" if ":" in address else address
@@ -185,12 +189,15 @@ def _get(client: Any, url: str, address: str, max_bytes: int, deadline: float, t
             "accept": "text/html,application/xhtml+xml,text/plain;q=0.8",
         },
         timeout=remaining,
-        extensions={"sni_hostname": host},
+        extensions={"sni_hostname": host, "trace": watchdog.trace},
     )
-    response = client.send(request, stream=True)
-    cutoff = threading.Timer(max(deadline - time.monotonic(), 0.0), _cut, (response,))
-    cutoff.daemon = True
-    cutoff.start()
+    try:
+        response = client.send(request, stream=True)
+    except httpx2.HTTPError:
+        if time.monotonic() >= deadline:  # the watchdog cut a server that had not finished its headers
+            raise InputError(f"{host} did not answer within {timeout:g} s") from None
+        raise
+    watchdog.watch(response.extensions.get("network_stream"))  # a kept-alive connection is not connected anew
     try:
         if response.status_code in _REDIRECTS and response.headers.get("location"):
             return response.headers["location"]
@@ -211,15 +218,52 @@ def _get(client: Any, url: str, address: str, max_bytes: int, deadline: float, t
         if time.monotonic() >= deadline:  # cut off: a body without a length "ends" when its socket is shut
             raise InputError(f"{host} did not finish within {timeout:g} s")
     finally:
-        cutoff.cancel()
         response.close()
     return Fetched(data=bytes(body), content_type=content_type, charset=response.charset_encoding, url=url)
 
 
-def _cut(response: Any) -> None:
-    """At the deadline: shut the socket down, so a read blocked on a trickling server returns now."""
-    stream = response.extensions.get("network_stream")
-    sock = stream.get_extra_info("socket") if stream is not None else None
+class _Watchdog:
+    """At the deadline, shuts down every socket the fetch opened, so a read blocked on a trickling server
+    (headers or body) returns at once: per-read timeouts alone let a byte every 0.7 s go on for ever."""
+
+    def __init__(self, deadline: float) -> None:
+        self._streams: list[Any] = []
+        self._lock = threading.Lock()
+        self._fired = False
+        self._timer = threading.Timer(max(deadline - time.monotonic(), 0.0), self._fire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        """httpcore's ``trace`` extension: every new connection (TCP, then TLS) is watched from its start."""
+        if event.endswith((".connect_tcp.complete", ".start_tls.complete")):
+            self.watch(info.get("return_value"))
+
+    def watch(self, stream: Any) -> None:
+        if stream is None:
+            return
+        with self._lock:
+            self._streams.append(stream)
+            fired = self._fired
+        if fired:
+            _shut(stream)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self._fired = True
+            streams = list(self._streams)
+        for stream in streams:
+            _shut(stream)
+
+
+def _shut(stream: Any) -> None:
+    sock = stream.get_extra_info("socket")
     if sock is not None:
         try:
             sock.shutdown(socket.SHUT_RDWR)
