@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 from summarizer.article import MAX_BYTES, read_article
 from summarizer.cli import app
 from summarizer.errors import EXIT_INPUT
+from summarizer.llm.embedded import embedded_available
 from summarizer.llm.model_store import check_gguf
-from summarizer.llm.transport import embedded_available
 
 runner = CliRunner()
 SENTENCE = "The minister said the talks would resume on Monday. "
