@@ -22,7 +22,6 @@ from .options import BaseUrlOption, GgufOption, MaxRetriesOption, ModelOption, M
 from .progress import Progress
 
 FORMAT_NAMES = ("text", "markdown", "json")
-MODE_NAMES = ("auto", "tools", "json", "md_json", "json_schema")
 DEFAULT_COMMAND = "summarize"
 
 
@@ -129,10 +128,6 @@ def summarize_command(
         output_format = output_format.lower()
         if output_format not in FORMAT_NAMES:
             raise InputError(f"unknown --format {output_format!r}: use one of {', '.join(FORMAT_NAMES)}")
-        if mode is not None and mode not in MODE_NAMES:
-            raise InputError(f"unknown --mode {mode!r}: use one of {', '.join(MODE_NAMES)}")
-        if max_retries is not None and not 0 <= max_retries <= 10:
-            raise InputError("--max-retries must be between 0 and 10")
         if verbose:
             logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
         else:
@@ -145,13 +140,11 @@ def summarize_command(
         from .language import check_lang
         from .pipeline import Summarizer
         from .prepare import parse_published
-        from .settings import settings_from_env
+        from .settings import resolve_settings
         from .sources import load_article
 
         day, lang = parse_published(published), check_lang(lang)
-        settings = settings_from_env().with_overrides(
-            model=model, base_url=base_url, mode=mode, max_retries=max_retries, gguf=gguf
-        )
+        settings = resolve_settings(model=model, base_url=base_url, mode=mode, max_retries=max_retries, gguf=gguf)
         source = load_article(article, max_bytes=settings.max_input_bytes, timeout=settings.fetch_timeout)
         with _Progress(quiet) as progress:
             brief = Summarizer(settings, on_progress=progress).summarize(source, published=day, lang=lang)
