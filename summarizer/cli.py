@@ -283,7 +283,7 @@ def watch_command(
         summarizer = Summarizer()
 
         def handle(item: InboxFile) -> Any:
-            document = load_bytes(item.data, item.name)
+            document = load_bytes(item.data, item.name, summarizer.settings.max_input_bytes)
             today = datetime.date.today() if published_today else None
             brief = summarizer.summarize(document, published=document.published or today, source=item.name)
             if strict:

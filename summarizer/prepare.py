@@ -76,7 +76,8 @@ def prepare_job(
             published, published_from = page_date, "page"
         text = text.text
     if not isinstance(text, str) or not text.strip():
-        raise InputError("the article is empty")
+        # The one empty check, for every way in (a file, stdin, a page, a URL, a batch, a watched folder).
+        raise InputError(f"{source}: the article is empty" if source else "the article is empty")
     if published is not None and published_from is None:
         published_from = "given"
     language = plan_language(text, lang)

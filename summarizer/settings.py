@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from pydantic import ConfigDict, Field, ValidationError, field_validator
 from pydantic.dataclasses import dataclass
 
+from .article import MAX_INPUT_BYTES
 from .errors import InputError
 from .modes import MODES, ModeName
 
@@ -60,7 +61,7 @@ class Settings:
     output_tokens: Positive = 1536  # kept free in the window for the answer
     max_article_tokens: Positive | None = None  # tokens of article per call; None: the window less prompt and answer
     max_parts: Positive = 32  # an article needing more parts than this is refused (cost grows with parts)
-    max_input_bytes: Positive = 5_000_000  # a file, stdin or a downloaded page
+    max_input_bytes: Positive = MAX_INPUT_BYTES  # every way in: a file, stdin, a saved page, a download
     fetch_timeout: Seconds = 20.0  # seconds for fetching a URL
 
     @field_validator("gguf")

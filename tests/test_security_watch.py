@@ -493,7 +493,7 @@ def test_a_file_swapped_for_a_symlink_after_listing_is_not_read(inbox: Path, tmp
 
 def test_a_file_name_with_terminal_escapes_is_printed_as_plain_text(inbox: Path, model) -> None:
     name = "\x1b]52;c;cm0gLXJmIH4=\x07\x1b[2J.txt"  # an OSC 52 clipboard write, then a screen clear
-    (inbox / name).write_text("", encoding="utf-8")  # empty: refused, so its name is printed
+    (inbox / name).write_bytes(b"%PDF-1.7")  # a PDF: refused before any brief, so its name is printed
     _old(inbox / name)
     with ChatReceiver("slack") as hook:
         result = _watch(inbox, hook, "--settle", "0")
