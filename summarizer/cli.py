@@ -18,7 +18,7 @@ from typer.core import TyperGroup
 
 from .console import fail, stderr
 from .errors import EXIT_INPUT, EXIT_MODEL, BriefError, InputError
-from .options import BaseUrlOption, GgufOption, MaxRetriesOption, ModelOption, ModeOption
+from .options import BaseUrlOption, GgufOption, MaxRetriesOption, ModelOption, ModeOption, VerboseOption
 from .progress import Progress
 
 FORMAT_NAMES = ("text", "markdown", "json")
@@ -44,15 +44,11 @@ app = typer.Typer(
 )
 
 
-_stderr = stderr
-_fail = fail
-
-
 class _Progress:
     """A spinner on a terminal, plain phase lines elsewhere: never 30 silent seconds."""
 
     def __init__(self, quiet: bool) -> None:
-        self.console = _stderr()
+        self.console = stderr()
         self.quiet = quiet
         self.status: Any = None
         self.last_topic = ""
@@ -119,7 +115,7 @@ def summarize_command(
         bool, typer.Option(help="With --post: hold back (exit 3) a brief whose own words were flagged.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log requests; show tracebacks.")] = False,
+    verbose: VerboseOption = False,
 ) -> None:
     try:
         delivery = _delivery(post, webhook, dry_run)
@@ -149,9 +145,9 @@ def summarize_command(
         with _Progress(quiet) as progress:
             brief = Summarizer(settings, on_progress=progress).summarize(source, published=day, lang=lang)
     except BriefError as error:
-        _fail(error, verbose)
+        fail(error, verbose)
     except KeyboardInterrupt:
-        _stderr().print("brief: interrupted")
+        stderr().print("brief: interrupted")
         raise typer.Exit(130) from None
     except Exception as error:  # noqa: BLE001 - a bug or an unforeseen failure: one line, traceback with -v
         from .llm.redact import redact
@@ -159,7 +155,7 @@ def summarize_command(
         unexpected = BriefError(redact(f"unexpected error ({type(error).__name__}): {error}; -v shows the traceback"))
         if verbose:
             unexpected.__cause__ = error
-        _fail(unexpected, verbose)
+        fail(unexpected, verbose)
     if delivery is None:
         _print_brief(brief, output_format, source.text, evidence)
     else:
@@ -199,15 +195,15 @@ def _deliver(brief: Any, delivery: tuple[str, str | None], verbose: bool, *, str
     if url is None:
         sys.stdout.write(json.dumps(render_payload(brief, platform), indent=2, ensure_ascii=False) + "\n")
         if held is not None:
-            _fail(HeldBack(held), verbose)
+            fail(HeldBack(held), verbose)
         return
     if held is not None:
-        _fail(HeldBack(held), verbose)
+        fail(HeldBack(held), verbose)
     try:
         result = post_brief(brief, url, platform)
     except ChatDeliveryError as error:
-        _fail(error, verbose)
-    _stderr().print(f"posted to {platform} at {result.host} ({result.attempts} attempt(s))", markup=False)
+        fail(error, verbose)
+    stderr().print(f"posted to {platform} at {result.host} ({result.attempts} attempt(s))", markup=False)
 
 
 def _print_brief(brief: Any, output_format: str, article: str, evidence: bool) -> None:
@@ -257,7 +253,7 @@ def watch_command(
         bool, typer.Option("--strict/--no-strict", help="Hold back, not post, a brief whose own words were flagged.")
     ] = True,
     max_failures: Annotated[int, typer.Option(help="Give up on an article after this many failures.")] = 5,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    verbose: VerboseOption = False,
 ) -> None:
     import datetime
 
@@ -310,7 +306,7 @@ def watch_command(
             on_event=on_event,
         )
     except BriefError as error:
-        _fail(error, verbose)
+        fail(error, verbose)
     except KeyboardInterrupt:
         say("brief: interrupted")
         raise typer.Exit(130) from None
@@ -345,7 +341,7 @@ def main() -> None:
     try:
         app()
     except BriefError as error:  # pragma: no cover - commands catch their own
-        _stderr().print(f"brief: {error}")
+        stderr().print(f"brief: {error}")
         sys.exit(error.exit_code)
 
 

@@ -465,9 +465,9 @@ def test_one_retry_after_parser_serves_both_callers(headers: dict[str, str], sec
     """The LLM retry and the chat post read a server's wait the same way; junk is no answer, never a crash."""
     import httpx2
 
-    from summarizer.chat.post import retry_after_seconds as chat_wait
+    from summarizer.chat.post import response_retry_after as chat_wait
     from summarizer.chat.transport import HttpResponse
-    from summarizer.llm.retry import retry_after_seconds as llm_wait
+    from summarizer.llm.retry import error_retry_after as llm_wait
 
     class Answer(Exception):
         response = httpx2.Response(429, headers=headers)

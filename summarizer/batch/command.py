@@ -16,7 +16,7 @@ import typer
 from ..console import fail
 from ..console import stderr as _stderr
 from ..errors import BriefError, InputError
-from ..options import BaseUrlOption, GgufOption, MaxRetriesOption, ModelOption, ModeOption
+from ..options import BaseUrlOption, GgufOption, MaxRetriesOption, ModelOption, ModeOption, VerboseOption
 
 VIA_NAMES = ("direct", "batch-api")
 
@@ -62,7 +62,7 @@ def batch_command(
     max_retries: MaxRetriesOption = None,
     gguf: GgufOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary on stderr.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log requests; show tracebacks.")] = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Brief many articles into a JSONL file; run it again to finish what is left and retry failures."""
     console = _stderr()

@@ -13,10 +13,9 @@ from typing import Annotated
 
 import typer
 
-from ..errors import BriefError, InputError
-from ..options import BaseUrlOption, MaxRetriesOption, ModelOption, ModeOption
+from ..errors import EXIT_BELOW, BriefError, InputError
+from ..options import BaseUrlOption, MaxRetriesOption, ModelOption, ModeOption, VerboseOption
 
-EXIT_BELOW = 3  # the score fell under --fail-under
 HELP = (
     "Score briefs against human gold: brief eval DATASET — a folder of Giveme5W1H .json files (5W1H answers) "
     "or a PolNeAR .jsonl (who said what) — or brief eval --compare A.json B.json."
@@ -55,7 +54,7 @@ def eval_command(
     ] = None,
     per_article: Annotated[bool, typer.Option("--articles/--no-articles", help="Show the per-article table.")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log requests; show tracebacks.")] = False,
+    verbose: VerboseOption = False,
 ) -> None:
     from rich.console import Console
 
