@@ -115,3 +115,11 @@ def test_brief_mode_bogus_from_a_shell_exits_2_naming_the_variable(tmp_path: Pat
     assert done.returncode == 2
     assert "BRIEF_MODE" in done.stderr and "json_schema" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_readme_configuration_table_names_every_variable() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Configuration") :]
+    section = section[: section.index("\n## ")]
+    names = [var for spec in dataclasses.fields(Settings) for var in env_names(spec.name)]
+    assert [var for var in names if f"`{var}`" not in section] == []
