@@ -253,7 +253,7 @@ def watch_command(
         bool, typer.Option("--strict/--no-strict", help="Hold back, not post, a brief whose own words were flagged.")
     ] = True,
     max_failures: Annotated[int, typer.Option(help="Give up on an article after this many failures.")] = 5,
-    verbose: VerboseOption = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks.")] = False,
 ) -> None:
     import datetime
 

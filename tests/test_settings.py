@@ -123,3 +123,13 @@ def test_the_readme_configuration_table_names_every_variable() -> None:
     section = section[: section.index("\n## ")]
     names = [var for spec in dataclasses.fields(Settings) for var in env_names(spec.name)]
     assert [var for var in names if f"`{var}`" not in section] == []
+
+
+def test_watch_exits_2_naming_a_bad_variable_before_reading_the_folder(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "a.txt").write_text("The minister said the talks would resume on Monday.")
+    monkeypatch.setenv("BRIEF_MAX_INPUT_BYTES", "lots")
+    args = ["watch", str(tmp_path), "--post", "slack", "--webhook", "https://hooks.example.invalid/x", "--once"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "BRIEF_MAX_INPUT_BYTES must be a whole number, 1 or more, not 'lots'" in result.stderr
+    assert not (tmp_path / ".brief-watch.json").exists()
