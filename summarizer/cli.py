@@ -18,11 +18,10 @@ from typer.core import TyperGroup
 
 from .console import fail, stderr
 from .errors import EXIT_INPUT, EXIT_MODEL, BriefError, InputError
-from .options import BaseUrlOption, GgufOption, MaxRetriesOption, ModelOption, ModeOption
+from .options import BaseUrlOption, GgufOption, MaxRetriesOption, ModelOption, ModeOption, VerboseOption
 from .progress import Progress
 
 FORMAT_NAMES = ("text", "markdown", "json")
-MODE_NAMES = ("auto", "tools", "json", "md_json", "json_schema")
 DEFAULT_COMMAND = "summarize"
 
 
@@ -45,15 +44,11 @@ app = typer.Typer(
 )
 
 
-_stderr = stderr
-_fail = fail
-
-
 class _Progress:
     """A spinner on a terminal, plain phase lines elsewhere: never 30 silent seconds."""
 
     def __init__(self, quiet: bool) -> None:
-        self.console = _stderr()
+        self.console = stderr()
         self.quiet = quiet
         self.status: Any = None
         self.last_topic = ""
@@ -120,7 +115,7 @@ def summarize_command(
         bool, typer.Option(help="With --post: hold back (exit 3) a brief whose own words were flagged.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log requests; show tracebacks.")] = False,
+    verbose: VerboseOption = False,
 ) -> None:
     try:
         delivery = _delivery(post, webhook, dry_run)
@@ -129,10 +124,6 @@ def summarize_command(
         output_format = output_format.lower()
         if output_format not in FORMAT_NAMES:
             raise InputError(f"unknown --format {output_format!r}: use one of {', '.join(FORMAT_NAMES)}")
-        if mode is not None and mode not in MODE_NAMES:
-            raise InputError(f"unknown --mode {mode!r}: use one of {', '.join(MODE_NAMES)}")
-        if max_retries is not None and not 0 <= max_retries <= 10:
-            raise InputError("--max-retries must be between 0 and 10")
         if verbose:
             logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
         else:
@@ -145,20 +136,18 @@ def summarize_command(
         from .language import check_lang
         from .pipeline import Summarizer
         from .prepare import parse_published
-        from .settings import settings_from_env
+        from .settings import resolve_settings
         from .sources import load_article
 
         day, lang = parse_published(published), check_lang(lang)
-        settings = settings_from_env().with_overrides(
-            model=model, base_url=base_url, mode=mode, max_retries=max_retries, gguf=gguf
-        )
+        settings = resolve_settings(model=model, base_url=base_url, mode=mode, max_retries=max_retries, gguf=gguf)
         source = load_article(article, max_bytes=settings.max_input_bytes, timeout=settings.fetch_timeout)
         with _Progress(quiet) as progress:
             brief = Summarizer(settings, on_progress=progress).summarize(source, published=day, lang=lang)
     except BriefError as error:
-        _fail(error, verbose)
+        fail(error, verbose)
     except KeyboardInterrupt:
-        _stderr().print("brief: interrupted")
+        stderr().print("brief: interrupted")
         raise typer.Exit(130) from None
     except Exception as error:  # noqa: BLE001 - a bug or an unforeseen failure: one line, traceback with -v
         from .llm.redact import redact
@@ -166,7 +155,7 @@ def summarize_command(
         unexpected = BriefError(redact(f"unexpected error ({type(error).__name__}): {error}; -v shows the traceback"))
         if verbose:
             unexpected.__cause__ = error
-        _fail(unexpected, verbose)
+        fail(unexpected, verbose)
     if delivery is None:
         _print_brief(brief, output_format, source.text, evidence)
     else:
@@ -206,15 +195,15 @@ def _deliver(brief: Any, delivery: tuple[str, str | None], verbose: bool, *, str
     if url is None:
         sys.stdout.write(json.dumps(render_payload(brief, platform), indent=2, ensure_ascii=False) + "\n")
         if held is not None:
-            _fail(HeldBack(held), verbose)
+            fail(HeldBack(held), verbose)
         return
     if held is not None:
-        _fail(HeldBack(held), verbose)
+        fail(HeldBack(held), verbose)
     try:
         result = post_brief(brief, url, platform)
     except ChatDeliveryError as error:
-        _fail(error, verbose)
-    _stderr().print(f"posted to {platform} at {result.host} ({result.attempts} attempt(s))", markup=False)
+        fail(error, verbose)
+    stderr().print(f"posted to {platform} at {result.host} ({result.attempts} attempt(s))", markup=False)
 
 
 def _print_brief(brief: Any, output_format: str, article: str, evidence: bool) -> None:
@@ -264,7 +253,7 @@ def watch_command(
         bool, typer.Option("--strict/--no-strict", help="Hold back, not post, a brief whose own words were flagged.")
     ] = True,
     max_failures: Annotated[int, typer.Option(help="Give up on an article after this many failures.")] = 5,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks.")] = False,
 ) -> None:
     import datetime
 
@@ -290,7 +279,7 @@ def watch_command(
         summarizer = Summarizer()
 
         def handle(item: InboxFile) -> Any:
-            document = load_bytes(item.data, item.name)
+            document = load_bytes(item.data, item.name, summarizer.settings.max_input_bytes)
             today = datetime.date.today() if published_today else None
             brief = summarizer.summarize(document, published=document.published or today, source=item.name)
             if strict:
@@ -317,7 +306,7 @@ def watch_command(
             on_event=on_event,
         )
     except BriefError as error:
-        _fail(error, verbose)
+        fail(error, verbose)
     except KeyboardInterrupt:
         say("brief: interrupted")
         raise typer.Exit(130) from None
@@ -352,7 +341,7 @@ def main() -> None:
     try:
         app()
     except BriefError as error:  # pragma: no cover - commands catch their own
-        _stderr().print(f"brief: {error}")
+        stderr().print(f"brief: {error}")
         sys.exit(error.exit_code)
 
 

@@ -1,6 +1,6 @@
 """Everything decided about an article before the model is asked: its text, date, language and parts.
 
-Plain code, no model: ``Summarizer.prepare`` calls ``prepare_job`` and hands the result to the flow.
+Plain code, no model: ``Summarizer.prepare`` calls ``plan_article`` and hands the result to the flow.
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ class Provenance:
 
 
 @dataclass(frozen=True)
-class Job:
+class ArticlePlan:
+    """What ``plan_article`` decided: the text, its date and source, its parts, its language, its provenance."""
+
     article: str
     published: date | None
     source: str | None
@@ -55,14 +57,14 @@ def parse_published(value: str | date | None) -> date | None:
         raise InputError(f"--published must be a date like 2024-02-02, not {value!r}") from None
 
 
-def prepare_job(
+def plan_article(
     text: str | Article,
     settings: Settings,
     *,
     published: str | date | None = None,
     source: str | None = None,
     lang: str | None = None,
-) -> Job:
+) -> ArticlePlan:
     """Resolve the text and its metadata, plan the language, and split an article too long for one call."""
     published = parse_published(published)
     page: dict[str, str | None] = {}
@@ -76,7 +78,8 @@ def prepare_job(
             published, published_from = page_date, "page"
         text = text.text
     if not isinstance(text, str) or not text.strip():
-        raise InputError("the article is empty")
+        # The one empty check, for every way in (a file, stdin, a page, a URL, a batch, a watched folder).
+        raise InputError(f"{source}: the article is empty" if source else "the article is empty")
     if published is not None and published_from is None:
         published_from = "given"
     language = plan_language(text, lang)
@@ -93,4 +96,4 @@ def prepare_job(
         language=language.detected,
         brief_language=language.target if language.instruction else None,
     )
-    return Job(text, published, source, parts, language, provenance)
+    return ArticlePlan(text, published, source, parts, language, provenance)

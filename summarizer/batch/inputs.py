@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..article import Article, read_article
+from ..article import MAX_INPUT_BYTES, Article, read_article
 from ..errors import InputError
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm"})
@@ -35,20 +35,18 @@ class Item:
     text: str | None = None
     problem: str | None = None  # e.g. "no files match"; reading it raises InputError with this reason
 
-    def read(self) -> Article:
-        """The article, or ``InputError`` with a reason a person can act on."""
+    def read(self, max_bytes: int = MAX_INPUT_BYTES) -> Article:
+        """The article, or ``InputError`` with a reason a person can act on; a file over ``max_bytes`` is refused."""
         if self.problem is not None:
             raise InputError(f"{self.source}: {self.problem}")
         if self.text is not None:
-            if not self.text.strip():
-                raise InputError(f"{self.source}: the article is empty")
             return Article(text=self.text, source=self.source)
         assert self.path is not None
         if self.path.suffix.lower() in {".html", ".htm"}:
             from ..sources import load_article  # a saved page: brief its article body, not its markup
 
-            return load_article(self.path)
-        return read_article(self.path)
+            return load_article(self.path, max_bytes=max_bytes)
+        return read_article(self.path, max_bytes)
 
 
 def _article_files(directory: Path) -> list[Path]:

@@ -101,7 +101,7 @@ class Engine:
         File I/O, hashing, language detection and the prompt: one hop on the CPU lane.
         Raises ``BriefError`` when the item cannot be read.
         """
-        article = item.read()
+        article = item.read(self.summarizer.settings.max_input_bytes)
         looked = _Looked(content_hash(article.text))
         day = self.published_for(item.source)
         if self.cache is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from ..article import over_limit
 from ..errors import InputError
 from .detect import refuse_binary
 
@@ -49,12 +50,12 @@ def fetch(url: str, *, max_bytes: int, timeout: float = 20.0, max_redirects: int
             _check_type(url, content_type)
             declared = int(response.headers.get("content-length") or 0)
             if declared > max_bytes:
-                raise InputError(f"{url}: {declared:,} bytes is over the {max_bytes:,}-byte input limit")
+                raise over_limit(url, max_bytes, declared)
             body = bytearray()
             for chunk in response.iter_bytes():
                 body += chunk
                 if len(body) > max_bytes:
-                    raise InputError(f"{url}: the page is over the {max_bytes:,}-byte input limit")
+                    raise over_limit(url, max_bytes)
             final = str(response.url)
             charset = response.charset_encoding
     except httpx2.TooManyRedirects:
@@ -64,8 +65,6 @@ def fetch(url: str, *, max_bytes: int, timeout: float = 20.0, max_redirects: int
     except httpx2.HTTPError as exc:
         raise InputError(f"{url}: cannot fetch from {host} ({type(exc).__name__})") from None
     data = bytes(body)
-    if not data.strip():
-        raise InputError(f"{url}: the page is empty")
     refuse_binary(data, url)
     return Fetched(data=data, content_type=content_type, charset=charset, url=final)
 
