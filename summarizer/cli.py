@@ -358,6 +358,55 @@ def watch_command(
         raise typer.Exit(code)
 
 
+@app.command("serve", help="Serve briefs over HTTP: an API, a web page and Slack/Mattermost slash commands.")
+def serve_command(
+    host: Annotated[
+        str | None,
+        typer.Option(help="Address to listen on [default: 127.0.0.1; env BRIEF_SERVE_HOST]; beyond loopback needs "
+                     "a token.", show_default=False),
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port [default: 8000; env BRIEF_SERVE_PORT].",
+                                             show_default=False)] = None,
+    token: Annotated[
+        str | None,
+        typer.Option(help="Bearer token for /v1/* [env BRIEF_SERVE_TOKEN; prefer it: flags show in ps].",
+                     show_default=False),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Briefs at once [default: 1 for the embedded model, 4 for an endpoint].",
+                                 show_default=False)
+    ] = None,
+    queue: Annotated[int | None, typer.Option(help="Briefs that may wait beyond those running [default: 8].",
+                                              show_default=False)] = None,
+    deadline: Annotated[float | None, typer.Option(help="Seconds a brief may take, queue included [default: 900].",
+                                                   show_default=False)] = None,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
+    gguf: GgufOption = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    try:
+        try:
+            import fastapi  # noqa: F401
+            import uvicorn  # noqa: F401
+        except ImportError:
+            raise InputError("brief serve needs the serve extra: pip install 'brief-summarizer[serve]'") from None
+        from .serve.config import check_config, config_from_env
+        from .serve.run import serve
+        from .settings import settings_from_env
+
+        config = config_from_env().with_overrides(
+            host=host, port=port, token=token, workers=workers, queue=queue, deadline=deadline
+        )
+        check_config(config)
+        settings = settings_from_env().with_overrides(model=model, base_url=base_url, gguf=gguf)
+        serve(config, settings, log_level="debug" if verbose else "info")
+    except BriefError as error:
+        _fail(error, verbose)
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+
+
 def _register_subcommands() -> None:
     # Each subcommand module imports only typer and our errors at the top, so --help stays light.
     from .batch.command import batch_command
