@@ -78,6 +78,9 @@ async def _answer(service: Service, platform: str, url: str, response_url: str) 
         payload = message(platform, f"Busy with other briefs: try again in {busy.retry_after} s.")
     except BriefError as error:
         payload = message(platform, f"No brief: {error}")
+    except Exception as error:  # a bug must still answer the channel, not vanish in a task
+        log.exception("%s command failed", platform)
+        payload = message(platform, f"No brief: unexpected error ({type(error).__name__})")
     try:
         await asyncio.to_thread(post_payload, payload, response_url, platform, max_attempts=3)
     except ChatDeliveryError as error:  # its message names the host only, never the URL's secret path

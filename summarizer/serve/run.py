@@ -25,7 +25,9 @@ def serve(config: ServeConfig, settings: Settings, *, log_level: str = "info") -
     # Our lines (readiness, access, refused commands) at INFO; libraries' (httpx logs every model URL) at WARNING.
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     logging.getLogger("brief.serve").setLevel(logging.DEBUG if log_level == "debug" else logging.INFO)
-    app = create_app(Summarizer(settings), config=config)
+    summarizer = Summarizer(settings)
+    summarizer.transport  # noqa: B018 - load the model (or fail with one clear line) before listening
+    app = create_app(summarizer, config=config)
 
     class Server(uvicorn.Server):
         def handle_exit(self, sig: int, frame: Any) -> None:
