@@ -198,3 +198,13 @@ def test_format_html_with_output_writes_the_evidence_view(endpoint, tmp_path: Pa
     page = Page(out.read_text(encoding="utf-8"))
     assert any("k-quote" in m["class"] for m in page.marks)
     assert "".join(page.article_text).removeprefix("Article") == ARTICLE
+
+
+def test_a_quote_the_article_gives_to_another_speaker_is_marked_as_such() -> None:
+    brief = sample_brief()
+    index, position = next((i, p) for i, p in enumerate(brief.positions) if p.quote_verified)
+    brief.meta.warnings.append(f"quote “{position.quote}” re-attributed from Somebody Else to {position.actor}")
+    page = Page(to_html(brief, ARTICLE))
+    marks = [m for m in page.marks if f"pos-{index}" in m["items"].split()]
+    assert marks and all("k-quote-reattributed" in m["class"].split() for m in marks)
+    assert "article names another speaker" in to_html(brief, ARTICLE)

@@ -16,6 +16,7 @@ from fake_openai import fake_openai, recorded_ok
 from serve_harness import Gate, call, events, serving
 
 from summarizer.errors import InputError
+from summarizer.progress import Progress
 from summarizer.schema import Brief
 from summarizer.serve import ServeConfig
 from summarizer.serve.config import check_config
@@ -173,3 +174,57 @@ def test_listening_beyond_loopback_without_a_token_is_refused(host: str) -> None
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "127.0.0.2"])
 def test_loopback_needs_no_token(host: str) -> None:
     check_config(ServeConfig(host=host))
+
+
+def test_a_saved_page_is_extracted_and_briefed_with_its_metadata() -> None:
+    page = (SAMPLE.parent / "html" / "us-strikes-iraq-syria-2024-02-02.html").read_text(encoding="utf-8")
+    with fake_openai([recorded_ok()]) as model, serving(model.url) as api:
+        answer = call("POST", f"{api.url}/v1/briefs", {"html": page, "published": "2024-02-02"})
+    assert answer.status == 200, answer.body
+    brief = Brief.model_validate_json(answer.body)
+    assert brief.meta.extracted_from == "html" and brief.meta.published == "2024-02-02"
+    sent = model.requests[0]["json"]["messages"][-1]["content"]
+    assert "<html" not in sent.lower() and "John Kirby" in sent, "the model saw the article body, not the page"
+
+
+def test_progress_from_the_model_thread_reaches_the_one_running_job() -> None:
+    """The embedded model counts tokens on its own thread, outside any job's context."""
+    gate = Gate()
+    with fake_openai([recorded_ok()]) as model, serving(model.url, ServeConfig(workers=1), (gate,)) as api:
+        job = call("POST", f"{api.url}/v1/briefs?wait=0", ASK).json()
+        assert gate.entered.wait(10)
+        for count in (1, 2, 3):
+            thread = threading.Thread(target=api.service.summarizer.on_progress,
+                                      args=(Progress("writing", f"writing the brief: {count} tokens", count),))
+            thread.start()
+            thread.join()
+        gate.open()
+        stream = events(api.url + job["events_url"])
+    writing = [data for name, data in stream if name == "progress" and data["stage"] == "writing"]
+    assert writing and writing[-1]["done"] == 3
+    assert len(writing) == 1, "a run of token counts is kept as its latest for late listeners"
+
+
+def test_a_chunked_body_is_cut_off_at_the_limit_without_reaching_the_app() -> None:
+    import asyncio
+
+    from summarizer.serve.guard import Guard
+
+    reached: list[bytes] = []
+
+    async def app(scope: dict, receive, send) -> None:
+        reached.append((await receive())["body"])
+
+    chunks = [{"type": "http.request", "body": b"x" * 400, "more_body": True} for _ in range(5)]
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return chunks.pop(0)
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/v1/briefs", "headers": [], "client": ("127.0.0.1", 1)}
+    asyncio.run(Guard(app, max_body=1000)(scope, receive, send))
+    assert sent[0]["status"] == 413 and reached == []
+    assert len(chunks) == 2, "it stopped reading once over the limit"

@@ -92,3 +92,49 @@ def test_the_page_and_the_evidence_view_fit_a_375_px_phone(browser: Any, tmp_pat
         page.screenshot(path=str(tmp_path / "evidence-view-375.png"))
         page.close()
     assert page_width <= 375 and view_width <= 375
+
+
+CONTRAST = """() => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = el => {
+    for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c.length < 4 || c[3] > 0) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const seen = {};
+  for (const el of document.querySelectorAll('mark.ev, .badge, button.item, dl.meta dt, .sub, h1, p, li')) {
+    const fg = lum(rgb(getComputedStyle(el).color)), bg = lum(background(el));
+    const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+    const key = el.tagName + '.' + el.className;
+    seen[key] = Math.min(seen[key] || 99, ratio);
+  }
+  return seen;
+}"""
+
+
+def test_every_highlight_badge_and_text_has_wcag_aa_contrast(browser: Any, tmp_path: Path) -> None:
+    from chat_receiver import sample_brief
+
+    from summarizer.render import to_html
+
+    brief = sample_brief()
+    quoted = next(p for p in brief.positions if p.quote_verified)
+    brief.meta.warnings += [f"quote “{quoted.quote}” re-attributed from Somebody to {quoted.actor}",
+                            "dropped 'Atlantis' from where: not found in the article"]
+    page_file = tmp_path / "brief.html"
+    page_file.write_text(to_html(brief, SAMPLE.read_text(encoding="utf-8")), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(page_file.as_uri())
+    ratios = page.evaluate(CONTRAST)
+    page.close()
+    kinds = {key for key in ratios if key.startswith("MARK.")}
+    assert {"MARK.ev k-quote", "MARK.ev k-name", "MARK.ev k-place", "MARK.ev k-quote-reattributed"} <= kinds
+    assert any(key.startswith("SPAN.badge") for key in ratios)
+    low = {key: round(ratio, 2) for key, ratio in ratios.items() if ratio < 4.5}
+    assert not low, f"below WCAG AA 4.5:1: {low}"
