@@ -228,3 +228,13 @@ def test_a_chunked_body_is_cut_off_at_the_limit_without_reaching_the_app() -> No
     asyncio.run(Guard(app, max_body=1000)(scope, receive, send))
     assert sent[0]["status"] == 413 and reached == []
     assert len(chunks) == 2, "it stopped reading once over the limit"
+
+
+def test_while_draining_new_briefs_get_503_and_readyz_says_so() -> None:
+    with fake_openai([]) as model, serving(model.url) as api:
+        api.service.draining = True  # what SIGTERM sets first (serve/run.py)
+        answer = call("POST", f"{api.url}/v1/briefs", ASK)
+        ready = call("GET", f"{api.url}/readyz")
+        api.service.draining = False
+    assert answer.status == 503 and "shutting down" in answer.json()["error"]
+    assert ready.status == 503 and model.requests == []

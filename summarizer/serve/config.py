@@ -78,7 +78,7 @@ def check_config(config: ServeConfig) -> None:
     """Refuse to start in a way that would expose the model (and its cost) without a token."""
     if not is_loopback(config.host) and not config.token:
         raise InputError(
-            f"brief serve: listening on {config.host} (beyond this machine) needs a bearer token: "
+            f"serve: listening on {config.host} (beyond this machine) needs a bearer token: "
             "set BRIEF_SERVE_TOKEN (or --token), or listen on 127.0.0.1"
         )
     if config.workers is not None and config.workers < 1:
