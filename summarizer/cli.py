@@ -6,6 +6,7 @@ Heavy modules (openai, instructor, llama_cpp) are imported only when a brief is 
 
 from __future__ import annotations
 
+import io
 import logging
 import sys
 import time
@@ -21,7 +22,7 @@ from .errors import EXIT_INPUT, EXIT_MODEL, BriefError, InputError
 from .options import BaseUrlOption, GgufOption, MaxRetriesOption, ModelOption, ModeOption, VerboseOption
 from .progress import Progress
 
-FORMAT_NAMES = ("text", "markdown", "json")
+FORMAT_NAMES = ("text", "markdown", "json", "html")
 DEFAULT_COMMAND = "summarize"
 
 
@@ -95,8 +96,13 @@ def summarize_command(
         typer.Option(help="Brief in this language (en, pt, es, fr…); quotes stay verbatim.", show_default=False),
     ] = None,
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help="text, markdown or json.", case_sensitive=False)
+        str,
+        typer.Option("--format", "-f", help="text, markdown, json or html (the evidence view).", case_sensitive=False),
     ] = "text",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the brief to FILE instead of stdout.", show_default=False),
+    ] = None,
     model: ModelOption = None,
     base_url: BaseUrlOption = None,
     mode: ModeOption = None,
@@ -121,6 +127,8 @@ def summarize_command(
         delivery = _delivery(post, webhook, dry_run)
         if strict and delivery is None:
             raise InputError("--strict needs --post PLATFORM")
+        if output is not None and delivery is not None:
+            raise InputError("--output and --post cannot be used together")
         output_format = output_format.lower()
         if output_format not in FORMAT_NAMES:
             raise InputError(f"unknown --format {output_format!r}: use one of {', '.join(FORMAT_NAMES)}")
@@ -157,7 +165,7 @@ def summarize_command(
             unexpected.__cause__ = error
         fail(unexpected, verbose)
     if delivery is None:
-        _print_brief(brief, output_format, source.text, evidence)
+        _print_brief(brief, output_format, source.text, evidence, output)
     else:
         _deliver(brief, delivery, verbose, strict=strict)
 
@@ -206,19 +214,34 @@ def _deliver(brief: Any, delivery: tuple[str, str | None], verbose: bool, *, str
     stderr().print(f"posted to {platform} at {result.host} ({result.attempts} attempt(s))", markup=False)
 
 
-def _print_brief(brief: Any, output_format: str, article: str, evidence: bool) -> None:
-    from .render import to_json, to_markdown
+def _print_brief(brief: Any, output_format: str, article: str, evidence: bool, output: Path | None = None) -> None:
+    from .render import to_html, to_json, to_markdown
 
     if output_format == "json":
-        sys.stdout.write(to_json(brief) + "\n")
+        rendered = to_json(brief) + "\n"
     elif output_format == "markdown":
-        sys.stdout.write(to_markdown(brief))
+        rendered = to_markdown(brief)
+    elif output_format == "html":
+        rendered = to_html(brief, article)
     else:
         from rich.console import Console
 
         from .render.text import to_renderable
 
-        Console(highlight=False).print(to_renderable(brief, article=article, evidence=evidence))
+        if output is None:
+            Console(highlight=False).print(to_renderable(brief, article=article, evidence=evidence))
+            return
+        capture = Console(highlight=False, record=True, width=100, file=io.StringIO())
+        capture.print(to_renderable(brief, article=article, evidence=evidence))
+        rendered = capture.export_text()
+    if output is None:
+        sys.stdout.write(rendered)
+        return
+    try:
+        output.write_text(rendered, encoding="utf-8")
+    except OSError as exc:
+        fail(InputError(f"{output}: cannot write ({exc.strerror or exc})"), False)
+    stderr().print(f"wrote {output}", markup=False)
 
 
 @app.command("schema", help="Print the JSON Schema of a brief.")
@@ -322,6 +345,55 @@ def watch_command(
         ]
         say("brief: watch: " + ", ".join(f"{n} {what}" for n, what in counts if n))
         raise typer.Exit(code)
+
+
+@app.command("serve", help="Serve briefs over HTTP: an API, a web page and Slack/Mattermost slash commands.")
+def serve_command(
+    host: Annotated[
+        str | None,
+        typer.Option(help="Address to listen on [default: 127.0.0.1; env BRIEF_SERVE_HOST]; beyond loopback needs "
+                     "a token.", show_default=False),
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port [default: 8000; env BRIEF_SERVE_PORT].",
+                                             show_default=False)] = None,
+    token: Annotated[
+        str | None,
+        typer.Option(help="Bearer token for /v1/* [env BRIEF_SERVE_TOKEN; prefer it: flags show in ps].",
+                     show_default=False),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Briefs at once [default: 1 for the embedded model, 4 for an endpoint].",
+                                 show_default=False)
+    ] = None,
+    queue: Annotated[int | None, typer.Option(help="Briefs that may wait beyond those running [default: 8].",
+                                              show_default=False)] = None,
+    deadline: Annotated[float | None, typer.Option(help="Seconds a brief may take, queue included [default: 900].",
+                                                   show_default=False)] = None,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
+    gguf: GgufOption = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    try:
+        try:
+            import fastapi  # noqa: F401
+            import uvicorn  # noqa: F401
+        except ImportError:
+            raise InputError("brief serve needs the serve extra: pip install 'brief-summarizer[serve]'") from None
+        from .serve.config import check_config, config_from_env
+        from .serve.run import serve
+        from .settings import settings_from_env
+
+        config = config_from_env().with_overrides(
+            host=host, port=port, token=token, workers=workers, queue=queue, deadline=deadline
+        )
+        check_config(config)
+        settings = settings_from_env().with_overrides(model=model, base_url=base_url, gguf=gguf)
+        serve(config, settings, log_level="debug" if verbose else "info")
+    except BriefError as error:
+        fail(error, verbose)
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
 
 
 def _register_subcommands() -> None:
