@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from ..dates import MONTH_NAMES, WEEKDAY_NAMES
+
 __all__ = ["CALENDAR_WORD", "START_WORDS", "WEEKDAYS_MONTHS", "is_name_token", "name_runs", "strip_possessive"]
 
 # Capitalised words that start a sentence or a clause, not a name ("Then Trump said").
@@ -21,10 +23,7 @@ START_WORDS = frozenset({
 })
 # fmt: on
 
-WEEKDAYS_MONTHS = (
-    "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July"
-    "|August|September|October|November|December"
-)
+WEEKDAYS_MONTHS = "|".join((*WEEKDAY_NAMES, *MONTH_NAMES))
 # "Wednesday", "July's", "May.": a calendar word, never a name on its own.
 CALENDAR_WORD = re.compile(rf"(?:{WEEKDAYS_MONTHS})[’']?s?[.,]?")
 
