@@ -10,7 +10,15 @@ import re
 
 from ..dates import MONTH_NAMES, WEEKDAY_NAMES
 
-__all__ = ["CALENDAR_WORD", "START_WORDS", "WEEKDAYS_MONTHS", "is_name_token", "name_runs", "strip_possessive"]
+__all__ = [
+    "CALENDAR_WORD",
+    "PARTICLES",
+    "START_WORDS",
+    "WEEKDAYS_MONTHS",
+    "is_name_token",
+    "name_runs",
+    "strip_possessive",
+]
 
 # Capitalised words that start a sentence or a clause, not a name ("Then Trump said").
 # fmt: off
@@ -27,9 +35,14 @@ WEEKDAYS_MONTHS = "|".join((*WEEKDAY_NAMES, *MONTH_NAMES))
 # "Wednesday", "July's", "May.": a calendar word, never a name on its own.
 CALENDAR_WORD = re.compile(rf"(?:{WEEKDAYS_MONTHS})[’']?s?[.,]?")
 
-_NAME_TOKEN = re.compile(
-    r"^(?:[A-Z][\w’'\-]*|[A-Z][a-z]{0,3}\.|(?:[A-Z]\.)+|(?:de|da|del|van|von|bin|al|le|la|di|du|der|den|ter|y))$"
-)
+# One name grammar: a word of a name is capitalised ("Kirby", "Sen.", "J.D."), or one of the particles
+# that join the parts of a name in lower case ("Osama bin Laden", "Ludwig van Beethoven").
+PARTICLES = ("de", "da", "del", "van", "von", "bin", "al", "le", "la", "di", "du", "der", "den", "ter", "y")
+_CAPITALISED = r"[A-Z][\w’'\-]*|[A-Z][a-z]{0,3}\.|(?:[A-Z]\.)+"
+_PARTICLE = "|".join(PARTICLES)
+_NAME_TOKEN = re.compile(rf"^(?:{_CAPITALISED}|(?:{_PARTICLE}))$")
+# A run: capitalised words, a particle between two of them allowed ("Charles de Gaulle").
+_RUN = re.compile(rf"(?:{_CAPITALISED})(?:[ \u00a0]+(?:(?:{_PARTICLE})[ \u00a0]+)?(?:{_CAPITALISED}))+")
 
 
 def is_name_token(tok: str) -> bool:
@@ -38,10 +51,6 @@ def is_name_token(tok: str) -> bool:
 
 def strip_possessive(name: str) -> str:
     return re.sub(r"[’']s?$", "", name.strip(" ,.;:"))
-
-
-_RUN_TOKEN = r"(?:[A-Z][\w’'\-]*|[A-Z][a-z]{0,3}\.|(?:[A-Z]\.)+)"
-_RUN = re.compile(rf"{_RUN_TOKEN}(?:[ \u00a0]+(?:(?:de|da|van|von|bin|al|del)[ \u00a0]+)?{_RUN_TOKEN})+")
 
 
 def name_runs(text: str) -> tuple[tuple[int, str], ...]:
