@@ -10,6 +10,9 @@ Deterministic repairs only — no model call happens here:
 * date mentions are located and resolved against the publication date, and mentions the
   model missed are added from the article.
 
+Every check reads the article's ``ArticleIndex`` (``index.py``): built once per brief, so
+quoted regions, sentences, names and date mentions are found once, not once per check.
+
 What cannot be repaired is returned as ``failures`` so the caller can make one targeted
 re-ask for just those items (see ``repair.py``), then give up on them with warnings.
 """
