@@ -167,12 +167,6 @@ class Position(PositionDraft, _Checked):
     actor_evidence: list[Span] = Field(default_factory=list)
 
 
-class Usage(BaseModel):
-    calls: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-
-
 class Meta(BaseModel):
     model: str
     endpoint: str = Field(description="'embedded' or the host of the OpenAI-compatible endpoint.")

@@ -23,7 +23,9 @@ from summarizer.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 SAMPLE = FIXTURES / "articles" / "us-strikes-iraq-syria-2024-02-02.txt"
-EVAL_DIR = ROOT.parent / "shared" / "eval" / "giveme5w1h-dev"
+# The shared evaluation data sits beside the project root: ../shared, on every checkout.
+SHARED = ROOT.parent / "shared"
+EVAL_DIR = SHARED / "eval" / "giveme5w1h-dev"
 
 RECORD_BASE_URL = os.environ.get("BRIEF_RECORD_BASE_URL", "http://127.0.0.1:8765/v1")
 RECORDED_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
@@ -124,6 +126,20 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 @pytest.fixture
 def sample_text() -> str:
     return SAMPLE.read_text(encoding="utf-8")
+
+
+def shared_data(*parts: str) -> Path:
+    """A path under ``../shared``; a test that needs it is skipped without it, but fails in CI.
+
+    In CI (``CI`` set) the shared data must be there: a test skipped for want of it would pass
+    silently while checking nothing.
+    """
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"shared data missing in CI: {path} (../shared beside the project root)")
+        pytest.skip(f"shared data not found: {path} (../shared beside the project root)")
+    return path
 
 
 def load_eval_article(name: str) -> dict[str, Any]:

@@ -542,12 +542,26 @@ def test_every_list_the_model_fills_in_has_a_maximum_length() -> None:
 def test_the_input_byte_cap_applies_to_text_files_stdin_and_batch_items(tmp_path, monkeypatch) -> None:
     path = tmp_path / "long.txt"
     path.write_text(ARTICLE, encoding="utf-8")  # ~4 KB
-    with pytest.raises(InputError, match="over the 1,000-byte limit"):
+    with pytest.raises(InputError, match="over the 1,000-byte input limit"):
         load_article(path, max_bytes=1000)
-    with pytest.raises(InputError, match="over the 1,000-byte"):
+    with pytest.raises(InputError, match="over the 1,000-byte input limit"):
         Item(index=0, source=str(path), path=path).read(1000)
-    with pytest.raises(InputError, match="over the 1,000-byte"):
+    with pytest.raises(InputError, match="over the 1,000-byte input limit"):
         Item(index=0, source="<text 1>", text=ARTICLE).read(1000)
     monkeypatch.setenv("BRIEF_MAX_INPUT_BYTES", "1000")
     result = runner.invoke(app, [str(path), "-q"])
-    assert result.exit_code == 2 and "over the 1,000-byte limit" in result.stderr
+    assert result.exit_code == 2 and "over the 1,000-byte input limit" in result.stderr
+
+
+def test_brief_serve_refuses_to_fetch_its_own_host_or_the_metadata_service() -> None:
+    """A service that fetches what a caller names is the classic SSRF target: the same URL rules apply."""
+    pytest.importorskip("fastapi")
+    from serve_harness import call, serving
+
+    with hostile_server() as (site, hosts), fake_openai([]) as model, \
+            serving(model.url, allow_private_urls=False) as api:
+        for url in (f"{site}/plain", "http://169.254.169.254/latest/meta-data/", "http://[::1]:9/"):
+            answer = call("POST", f"{api.url}/v1/briefs", {"url": url})
+            assert answer.status == 422, answer.text
+            assert "refused" in answer.json()["error"]
+    assert hosts == [] and model.requests == []

@@ -13,9 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..article import Article, read_article
+from ..article import MAX_INPUT_BYTES, Article, over_limit, read_article
 from ..errors import InputError
-from ..sources import DEFAULT_MAX_INPUT_BYTES
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm"})
 _GLOB_CHARS = frozenset("*?[")
@@ -36,23 +35,21 @@ class Item:
     text: str | None = None
     problem: str | None = None  # e.g. "no files match"; reading it raises InputError with this reason
 
-    def read(self, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Article:
-        """The article, or ``InputError`` with a reason a person can act on; ``max_bytes`` caps every kind
-        (``Settings.max_input_bytes``): a page, a text file, and text given directly."""
+    def read(self, max_bytes: int = MAX_INPUT_BYTES) -> Article:
+        """The article, or ``InputError`` with a reason a person can act on; ``max_bytes`` caps every kind:
+        a file, a saved page, and text given directly."""
         if self.problem is not None:
             raise InputError(f"{self.source}: {self.problem}")
         if self.text is not None:
-            if not self.text.strip():
-                raise InputError(f"{self.source}: the article is empty")
             if len(self.text.encode("utf-8", "surrogatepass")) > max_bytes:
-                raise InputError(f"{self.source}: over the {max_bytes:,}-byte input limit (BRIEF_MAX_INPUT_BYTES)")
+                raise over_limit(self.source, max_bytes)
             return Article(text=self.text, source=self.source)
         assert self.path is not None
         if self.path.suffix.lower() in {".html", ".htm"}:
             from ..sources import load_article  # a saved page: brief its article body, not its markup
 
             return load_article(self.path, max_bytes=max_bytes)
-        return read_article(self.path, max_bytes=max_bytes)
+        return read_article(self.path, max_bytes)
 
 
 def _article_files(directory: Path) -> list[Path]:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+from ..article import over_limit
 from ..errors import InputError
 from .detect import refuse_binary
 
@@ -138,10 +139,10 @@ def fetch(
     deadline = time.monotonic() + timeout
     try:
         fetched = _follow(url, max_bytes, deadline, timeout, max_redirects, allow_private)
+    except _TooBig as big:
+        raise over_limit(shown, max_bytes, big.size) from None
     except InputError as error:
         raise InputError(f"{shown}: {error}") from None
-    if not fetched.data.strip():
-        raise InputError(f"{shown}: the page is empty")
     refuse_binary(fetched.data, shown)
     return fetched
 
@@ -207,12 +208,12 @@ def _get(
         _check_type(content_type)
         declared = int(response.headers.get("content-length") or 0)
         if declared > max_bytes:
-            raise InputError(f"{declared:,} bytes is over the {max_bytes:,}-byte input limit")
+            raise _TooBig(declared)
         body = bytearray()
         for chunk in response.iter_bytes():
             body += chunk
             if len(body) > max_bytes:
-                raise InputError(f"the page is over the {max_bytes:,}-byte input limit")
+                raise _TooBig(None)
             if time.monotonic() >= deadline:
                 break
         if time.monotonic() >= deadline:  # cut off: a body without a length "ends" when its socket is shut
@@ -220,6 +221,14 @@ def _get(
     finally:
         response.close()
     return Fetched(data=bytes(body), content_type=content_type, charset=response.charset_encoding, url=url)
+
+
+class _TooBig(Exception):
+    """The page is over the input limit (``size``: its declared length, when it gave one)."""
+
+    def __init__(self, size: int | None) -> None:
+        super().__init__(size)
+        self.size = size
 
 
 class _Watchdog:
