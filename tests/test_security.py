@@ -28,7 +28,7 @@ from fake_openai import fake_openai, recorded_ok
 from rich.console import Console
 from typer.testing import CliRunner
 
-from summarizer.article import read_article
+from summarizer.article import Article, read_article
 from summarizer.batch import summarize_many
 from summarizer.batch.cache import BriefCache, CacheKey, prompts_digest
 from summarizer.batch.inputs import Item
@@ -293,6 +293,11 @@ def test_credentials_and_tokens_never_reach_errors_or_the_brief(monkeypatch, rep
         brief = Summarizer(settings).summarize(ARTICLE, source="https://u:p@cdn.example/a?access_token=t0k3n&page=2")
     assert brief.meta.source == "https://cdn.example/a?page=2"
     assert "t0k3n" not in brief.model_dump_json()
+    with fake_openai([recorded_ok()]) as model:
+        settings = replace(replay_settings, base_url=model.url)
+        article = Article(text=ARTICLE, source="https://cdn.example/a?X-Amz-Signature=s1gn4ture&page=2")
+        [result] = summarize_many([article], settings=settings)
+    assert result.source == "https://cdn.example/a?page=2" and "s1gn4ture" not in result.brief.model_dump_json()
 
 
 # --- 4. No markup from data in the terminal or in Markdown -----------------------------------------

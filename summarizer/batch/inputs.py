@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..article import MAX_INPUT_BYTES, Article, over_limit, read_article
 from ..errors import InputError
+from ..sources.url import public_url
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm"})
 _GLOB_CHARS = frozenset("*?[")
@@ -106,7 +107,8 @@ def as_items(texts_or_paths: Iterable[str | Path | Article]) -> Iterable[Item]:
         if isinstance(value, Path):
             yield Item(index, str(value), path=value)
         elif isinstance(value, Article):
-            yield Item(index, value.source, text=value.text)
+            # A URL as the source is shown and stored (JSONL, failures) without credentials or tokens.
+            yield Item(index, public_url(value.source), text=value.text)
         elif isinstance(value, str):
             yield Item(index, f"<text {index}>", text=value)
         else:
