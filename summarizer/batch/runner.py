@@ -24,6 +24,7 @@ from ..lane import drain, off_loop
 from ..llm.wrap import layer
 from ..schema import Brief, Meta
 from ..settings import Settings
+from ..sources.url import public_url
 from .cache import BriefCache, CacheKey
 from .inputs import Item, as_items, content_hash
 from .limits import Pacer, limits_for
@@ -57,11 +58,9 @@ class BatchResult:
 _PAGE_FIELDS = ("title", "author", "site", "url", "extracted_from")
 
 
-def own_meta(cached: Meta, source: str, page: dict[str, str | None]) -> Meta:
+def _own_meta(cached: Meta, source: str, page: dict[str, str | None]) -> Meta:
     """A cached brief's meta for the article at hand: the same text may come from another page, whose
     source, title and URL are its own (never the page the brief was first written for)."""
-    from ..sources.url import public_url
-
     own = {key: page.get(key) for key in _PAGE_FIELDS}
     own["url"] = public_url(own["url"]) if own["url"] else None
     return cached.model_copy(update={"source": public_url(source), **own})
@@ -144,7 +143,7 @@ class Engine:
             looked = await off_loop(self._look_up, item)
             digest, hit, key = looked.digest, looked.hit, looked.key
             if hit is not None:
-                brief = hit.model_copy(update={"meta": own_meta(hit.meta, item.source, looked.page)})
+                brief = hit.model_copy(update={"meta": _own_meta(hit.meta, item.source, looked.page)})
                 return BatchResult(item.index, item.source, digest, brief, cached=True, seconds=_since(started))
             if looked.error is not None:
                 raise looked.error
