@@ -24,10 +24,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from shared_data import POLNEAR_DEV
+
 from summarizer.grounding.normalize import normalized
 from summarizer.grounding.spans import find_quote, quoted_regions
 
-DATA = Path("/work/shared/eval/polnear-dev/polnear-dev.jsonl")
+DATA = POLNEAR_DEV  # ../shared beside the project root
 NEAR = ("word", "drop")
 FAR = ("paraphrase", "fabricated")
 

@@ -32,6 +32,8 @@ from pydantic import ValidationInfo, field_validator
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from shared_data import GIVEME_DEV  # noqa: E402
+
 from summarizer.flow import build_messages  # noqa: E402
 from summarizer.grounding.normalize import normalize  # noqa: E402
 from summarizer.llm.ask import Asker, Ledger  # noqa: E402
@@ -40,7 +42,7 @@ from summarizer.pipeline import Summarizer, parse_published  # noqa: E402
 from summarizer.schema import BriefDraft, PositionDraft  # noqa: E402
 from summarizer.settings import Settings  # noqa: E402
 
-EVAL = ROOT.parent / "shared" / "eval" / "giveme5w1h-dev"
+EVAL = GIVEME_DEV
 FIXTURE_EVAL = ROOT / "fixtures" / "articles" / "giveme5w1h"
 
 

@@ -27,11 +27,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from shared_data import POLNEAR_DEV
+
 from summarizer.evaluation.attribution import quote_in as quote_span
 from summarizer.evaluation.attribution import source_kind as kind_of
 from summarizer.grounding.speakers import same_actor, speaker_of
 
-DATA = Path("/work/shared/eval/polnear-dev/polnear-dev.jsonl")
+DATA = POLNEAR_DEV  # ../shared beside the project root
 
 
 def main() -> None:

@@ -4,13 +4,13 @@
 #   scripts/dev.sh brief fixtures/articles/us-strikes-iraq-syria-2024-02-02.txt --published 2024-02-02
 #   scripts/dev.sh pytest
 #
-# BRIEF_EXTRAS picks the extras (default "local,dev": the embedded model and the test tools).
+# BRIEF_EXTRAS picks the extras (default "local,dev,serve": the embedded model, the test tools, brief serve).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON="${PYTHON:-python3}"
 VENV="${BRIEF_VENV:-.venv}"
-EXTRAS="${BRIEF_EXTRAS:-local,dev}"
+EXTRAS="${BRIEF_EXTRAS:-local,dev,serve}"
 LLAMA_VERSION="0.3.36"
 # A portable CPU build of llama.cpp. A native build enables AMX/AVX-512 code paths that crash
 # (general protection fault) on some virtual machines; AVX2 runs everywhere we deploy.

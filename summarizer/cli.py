@@ -6,6 +6,7 @@ Heavy modules (openai, instructor, llama_cpp) are imported only when a brief is 
 
 from __future__ import annotations
 
+import io
 import logging
 import sys
 import time
@@ -18,11 +19,10 @@ from typer.core import TyperGroup
 
 from .console import fail, stderr
 from .errors import EXIT_INPUT, EXIT_MODEL, BriefError, InputError
-from .options import BaseUrlOption, GgufOption, MaxRetriesOption, ModelOption, ModeOption
+from .options import BaseUrlOption, GgufOption, MaxRetriesOption, ModelOption, ModeOption, VerboseOption
 from .progress import Progress
 
-FORMAT_NAMES = ("text", "markdown", "json")
-MODE_NAMES = ("auto", "tools", "json", "md_json", "json_schema")
+FORMAT_NAMES = ("text", "markdown", "json", "html")
 DEFAULT_COMMAND = "summarize"
 
 
@@ -42,18 +42,16 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     help="Turn a news article into a structured, grounded brief.\n\nUsage: brief ARTICLE [OPTIONS]",
     rich_markup_mode=None,
+    # Never typer's own traceback pages: older typer versions print local variables (a webhook URL, a key).
+    pretty_exceptions_enable=False,
 )
-
-
-_stderr = stderr
-_fail = fail
 
 
 class _Progress:
     """A spinner on a terminal, plain phase lines elsewhere: never 30 silent seconds."""
 
     def __init__(self, quiet: bool) -> None:
-        self.console = _stderr()
+        self.console = stderr()
         self.quiet = quiet
         self.status: Any = None
         self.last_topic = ""
@@ -68,15 +66,17 @@ class _Progress:
     def __call__(self, event: Progress) -> None:
         if self.quiet:
             return
+        from rich.text import Text  # phases name article parts: plain text, never markup
+
         phase = event.message
         elapsed = time.perf_counter() - self.started
         if self.status is not None:
-            self.status.update(f"{phase}  [dim]{elapsed:.0f}s[/]")
+            self.status.update(Text.assemble(phase, (f"  {elapsed:.0f}s", "dim")))
             return
         topic = phase.split(":")[0]
         if topic != self.last_topic:
             self.last_topic = topic
-            self.console.print(f"[dim]… {topic}[/]")
+            self.console.print(Text(f"… {topic}", style="dim"))
 
     def __exit__(self, *exc: object) -> None:
         if self.status is not None:
@@ -100,14 +100,27 @@ def summarize_command(
         typer.Option(help="Brief in this language (en, pt, es, fr…); quotes stay verbatim.", show_default=False),
     ] = None,
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help="text, markdown or json.", case_sensitive=False)
+        str,
+        typer.Option("--format", "-f", help="text, markdown, json or html (the evidence view).", case_sensitive=False),
     ] = "text",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the brief to FILE instead of stdout.", show_default=False),
+    ] = None,
     model: ModelOption = None,
     base_url: BaseUrlOption = None,
     mode: ModeOption = None,
     max_retries: MaxRetriesOption = None,
     gguf: GgufOption = None,
     evidence: Annotated[bool, typer.Option(help="Show each quote in its article context.")] = False,
+    allow_private_urls: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private-urls",
+            help="Fetch URLs on loopback, private and link-local addresses (intranet pages) "
+            "[env BRIEF_ALLOW_PRIVATE_URLS].",
+        ),
+    ] = False,
     post: Annotated[
         str | None, typer.Option(help="Post the brief to slack, mattermost, teams or discord.", show_default=False)
     ] = None,
@@ -120,19 +133,17 @@ def summarize_command(
         bool, typer.Option(help="With --post: hold back (exit 3) a brief whose own words were flagged.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log requests; show tracebacks.")] = False,
+    verbose: VerboseOption = False,
 ) -> None:
     try:
         delivery = _delivery(post, webhook, dry_run)
         if strict and delivery is None:
             raise InputError("--strict needs --post PLATFORM")
+        if output is not None and delivery is not None:
+            raise InputError("--output and --post cannot be used together")
         output_format = output_format.lower()
         if output_format not in FORMAT_NAMES:
             raise InputError(f"unknown --format {output_format!r}: use one of {', '.join(FORMAT_NAMES)}")
-        if mode is not None and mode not in MODE_NAMES:
-            raise InputError(f"unknown --mode {mode!r}: use one of {', '.join(MODE_NAMES)}")
-        if max_retries is not None and not 0 <= max_retries <= 10:
-            raise InputError("--max-retries must be between 0 and 10")
         if verbose:
             logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
         else:
@@ -145,20 +156,26 @@ def summarize_command(
         from .language import check_lang
         from .pipeline import Summarizer
         from .prepare import parse_published
-        from .settings import settings_from_env
+        from .settings import resolve_settings
         from .sources import load_article
 
         day, lang = parse_published(published), check_lang(lang)
-        settings = settings_from_env().with_overrides(
-            model=model, base_url=base_url, mode=mode, max_retries=max_retries, gguf=gguf
+        settings = resolve_settings(
+            model=model, base_url=base_url, mode=mode, max_retries=max_retries, gguf=gguf,
+            allow_private_urls=allow_private_urls or None,
         )
-        source = load_article(article, max_bytes=settings.max_input_bytes, timeout=settings.fetch_timeout)
+        source = load_article(
+            article,
+            max_bytes=settings.max_input_bytes,
+            timeout=settings.fetch_timeout,
+            allow_private=settings.allow_private_urls,
+        )
         with _Progress(quiet) as progress:
             brief = Summarizer(settings, on_progress=progress).summarize(source, published=day, lang=lang)
     except BriefError as error:
-        _fail(error, verbose)
+        fail(error, verbose)
     except KeyboardInterrupt:
-        _stderr().print("brief: interrupted")
+        stderr().print("brief: interrupted")
         raise typer.Exit(130) from None
     except Exception as error:  # noqa: BLE001 - a bug or an unforeseen failure: one line, traceback with -v
         from .llm.redact import redact
@@ -166,9 +183,9 @@ def summarize_command(
         unexpected = BriefError(redact(f"unexpected error ({type(error).__name__}): {error}; -v shows the traceback"))
         if verbose:
             unexpected.__cause__ = error
-        _fail(unexpected, verbose)
+        fail(unexpected, verbose)
     if delivery is None:
-        _print_brief(brief, output_format, source.text, evidence)
+        _print_brief(brief, output_format, source.text, evidence, output)
     else:
         _deliver(brief, delivery, verbose, strict=strict)
 
@@ -206,30 +223,45 @@ def _deliver(brief: Any, delivery: tuple[str, str | None], verbose: bool, *, str
     if url is None:
         sys.stdout.write(json.dumps(render_payload(brief, platform), indent=2, ensure_ascii=False) + "\n")
         if held is not None:
-            _fail(HeldBack(held), verbose)
+            fail(HeldBack(held), verbose)
         return
     if held is not None:
-        _fail(HeldBack(held), verbose)
+        fail(HeldBack(held), verbose)
     try:
         result = post_brief(brief, url, platform)
     except ChatDeliveryError as error:
-        _fail(error, verbose)
-    _stderr().print(f"posted to {platform} at {result.host} ({result.attempts} attempt(s))", markup=False)
+        fail(error, verbose)
+    stderr().print(f"posted to {platform} at {result.host} ({result.attempts} attempt(s))", markup=False)
 
 
-def _print_brief(brief: Any, output_format: str, article: str, evidence: bool) -> None:
-    from .render import to_json, to_markdown
+def _print_brief(brief: Any, output_format: str, article: str, evidence: bool, output: Path | None = None) -> None:
+    from .render import to_html, to_json, to_markdown
 
     if output_format == "json":
-        sys.stdout.write(to_json(brief) + "\n")
+        rendered = to_json(brief) + "\n"
     elif output_format == "markdown":
-        sys.stdout.write(to_markdown(brief))
+        rendered = to_markdown(brief)
+    elif output_format == "html":
+        rendered = to_html(brief, article)
     else:
         from rich.console import Console
 
         from .render.text import to_renderable
 
-        Console(highlight=False).print(to_renderable(brief, article=article, evidence=evidence))
+        if output is None:
+            Console(highlight=False).print(to_renderable(brief, article=article, evidence=evidence))
+            return
+        capture = Console(highlight=False, record=True, width=100, file=io.StringIO())
+        capture.print(to_renderable(brief, article=article, evidence=evidence))
+        rendered = capture.export_text()
+    if output is None:
+        sys.stdout.write(rendered)
+        return
+    try:
+        output.write_text(rendered, encoding="utf-8")
+    except OSError as exc:
+        fail(InputError(f"{output}: cannot write ({exc.strerror or exc})"), False)
+    stderr().print(f"wrote {output}", markup=False)
 
 
 @app.command("schema", help="Print the JSON Schema of a brief.")
@@ -264,7 +296,7 @@ def watch_command(
         bool, typer.Option("--strict/--no-strict", help="Hold back, not post, a brief whose own words were flagged.")
     ] = True,
     max_failures: Annotated[int, typer.Option(help="Give up on an article after this many failures.")] = 5,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks.")] = False,
 ) -> None:
     import datetime
 
@@ -290,7 +322,7 @@ def watch_command(
         summarizer = Summarizer()
 
         def handle(item: InboxFile) -> Any:
-            document = load_bytes(item.data, item.name)
+            document = load_bytes(item.data, item.name, summarizer.settings.max_input_bytes)
             today = datetime.date.today() if published_today else None
             brief = summarizer.summarize(document, published=document.published or today, source=item.name)
             if strict:
@@ -317,7 +349,7 @@ def watch_command(
             on_event=on_event,
         )
     except BriefError as error:
-        _fail(error, verbose)
+        fail(error, verbose)
     except KeyboardInterrupt:
         say("brief: interrupted")
         raise typer.Exit(130) from None
@@ -335,6 +367,55 @@ def watch_command(
         raise typer.Exit(code)
 
 
+@app.command("serve", help="Serve briefs over HTTP: an API, a web page and Slack/Mattermost slash commands.")
+def serve_command(
+    host: Annotated[
+        str | None,
+        typer.Option(help="Address to listen on [default: 127.0.0.1; env BRIEF_SERVE_HOST]; beyond loopback needs "
+                     "a token.", show_default=False),
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port [default: 8000; env BRIEF_SERVE_PORT].",
+                                             show_default=False)] = None,
+    token: Annotated[
+        str | None,
+        typer.Option(help="Bearer token for /v1/* [env BRIEF_SERVE_TOKEN; prefer it: flags show in ps].",
+                     show_default=False),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Briefs at once [default: 1 for the embedded model, 4 for an endpoint].",
+                                 show_default=False)
+    ] = None,
+    queue: Annotated[int | None, typer.Option(help="Briefs that may wait beyond those running [default: 8].",
+                                              show_default=False)] = None,
+    deadline: Annotated[float | None, typer.Option(help="Seconds a brief may take, queue included [default: 900].",
+                                                   show_default=False)] = None,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
+    gguf: GgufOption = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    try:
+        try:
+            import fastapi  # noqa: F401
+            import uvicorn  # noqa: F401
+        except ImportError:
+            raise InputError("brief serve needs the serve extra: pip install 'brief-summarizer[serve]'") from None
+        from .serve.config import check_config, config_from_env
+        from .serve.run import serve
+        from .settings import settings_from_env
+
+        config = config_from_env().with_overrides(
+            host=host, port=port, token=token, workers=workers, queue=queue, deadline=deadline
+        )
+        check_config(config)
+        settings = settings_from_env().with_overrides(model=model, base_url=base_url, gguf=gguf)
+        serve(config, settings, log_level="debug" if verbose else "info")
+    except BriefError as error:
+        fail(error, verbose)
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+
+
 def _register_subcommands() -> None:
     # Each subcommand module imports only typer and our errors at the top, so --help stays light.
     from .batch.command import batch_command
@@ -349,11 +430,39 @@ _register_subcommands()
 
 
 def main() -> None:
+    """The CLI's edge: whatever a command did not catch (a disk full, a database error, a bug) is one line
+    and exit code 1; ``-v`` adds the traceback, secrets redacted."""
     try:
         app()
-    except BriefError as error:  # pragma: no cover - commands catch their own
-        _stderr().print(f"brief: {error}")
+    except BriefError as error:  # commands catch their own; this is the last line of defence
+        sys.stderr.write(f"brief: {error}\n")
         sys.exit(error.exit_code)
+    except Exception as error:  # noqa: BLE001 - the one broad handler, at the edge
+        sys.exit(unexpected_exit(error, verbose=bool({"-v", "--verbose"} & set(sys.argv[1:]))))
+
+
+def unexpected_exit(error: BaseException, *, verbose: bool) -> int:
+    """One line naming an unforeseen failure (secrets redacted), the traceback with ``verbose``; its exit code."""
+    import os
+
+    from .chat.transport import secret_parts
+    from .console import print_traceback
+    from .controls import strip_controls
+    from .llm.redact import redact, register, url_secrets
+
+    # The failure may have come before any secret was registered: register what the environment holds.
+    hooks = [v for k, v in os.environ.items() if k.startswith("BRIEF_") and k.endswith(("WEBHOOK", "WEBHOOK_URL"))]
+    register(os.environ.get("OPENAI_API_KEY"), os.environ.get("BRIEF_API_KEY"), *hooks)
+    register(*url_secrets(os.environ.get("OPENAI_BASE_URL")), *url_secrets(os.environ.get("BRIEF_BASE_URL")))
+    register(*(part for hook in hooks for part in secret_parts(hook)))
+    what = "a disk or file error" if isinstance(error, OSError) else type(error).__name__
+    if type(error).__module__ == "sqlite3":
+        what = "a cache database error"
+    message = " ".join(strip_controls(str(error)).split()) or type(error).__name__
+    sys.stderr.write(redact(f"brief: {what}: {message}" + ("" if verbose else "; -v shows the traceback")) + "\n")
+    if verbose:
+        print_traceback(error)
+    return EXIT_MODEL
 
 
 __all__ = ["EXIT_INPUT", "EXIT_MODEL", "app", "main"]

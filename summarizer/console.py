@@ -15,11 +15,26 @@ def stderr() -> Any:
     return Console(stderr=True, highlight=False)
 
 
-def fail(error: BriefError, verbose: bool, *, prog: str = "brief") -> NoReturn:
-    """Print ``prog: message`` (a traceback only with -v) and exit with the error's code."""
-    stderr().print(f"[bold red]{prog}:[/] {error}", markup=True, soft_wrap=True)
-    if verbose:
-        import traceback
+def error_line(prog: str, message: object, style: str = "bold red") -> Any:
+    """``prog: message`` as rich ``Text``: the message (often the model's or the article's words) is never markup."""
+    from rich.text import Text
 
-        traceback.print_exception(error)
+    return Text.assemble((f"{prog}:", style), " ", str(message))
+
+
+def fail(error: BriefError, verbose: bool, *, prog: str = "brief") -> NoReturn:
+    """Print ``prog: message`` (a traceback only with -v, secrets redacted) and exit with the error's code."""
+    stderr().print(error_line(prog, error), soft_wrap=True)
+    if verbose:
+        print_traceback(error)
     raise typer.Exit(error.exit_code)
+
+
+def print_traceback(error: BaseException) -> None:
+    """The traceback of ``error`` on stderr, with every registered secret (keys, webhook URLs) masked."""
+    import sys
+    import traceback
+
+    from .llm.redact import redact
+
+    sys.stderr.write(redact("".join(traceback.format_exception(error))))

@@ -12,6 +12,11 @@ Example:
     >>> resolve_mention("February 8", None).note
     'no publication date: year unknown'
 
+One grammar: ``FORMS`` has a row per way of writing a date, holding how it is found in running
+text (``find_date_mentions``) and how it is read (``resolve_mention``) side by side; the direction
+words (this/last/next/past/coming), the month and weekday names (``MONTH_NAMES``, ``WEEKDAY_NAMES``,
+also used by the name grammar) and the relative-day words are each declared once.
+
 Everything here is pure: no I/O, no clock (``date.today()`` is never consulted).
 """
 
@@ -19,13 +24,13 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import dateparser.date
 
-__all__ = ["ResolvedDate", "find_date_mentions", "resolve_mention"]
+__all__ = ["FORMS", "MONTH_NAMES", "WEEKDAY_NAMES", "Form", "ResolvedDate", "find_date_mentions", "resolve_mention"]
 
 
 @dataclass(frozen=True)
@@ -47,16 +52,38 @@ class ResolvedDate:
     note: str | None
 
 
-# --- Vocabulary -----------------------------------------------------------------------
+# --- Calendar words: declared once, for finding and resolving dates and for the name grammar ---
 
-_WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-_WEEKDAYS: dict[str, int] = {name.lower(): i for i, name in enumerate(_WEEKDAY_NAMES)} | {
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+# Months whose names are ordinary words too ("may", "march", "august"): read only with context.
+_WORD_MONTHS = ("March", "May", "August")
+_WEEKDAYS: dict[str, int] = {name.lower(): i for i, name in enumerate(WEEKDAY_NAMES)} | {
     "mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3,
     "fri": 4, "sat": 5, "sun": 6,
 }  # fmt: skip
-_MONTHS: dict[str, int] = {calendar.month_name[i].lower(): i for i in range(1, 13)} | {
+_MONTH_ABBREVIATIONS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
     "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_MONTHS: dict[str, int] = {name.lower(): i for i, name in enumerate(MONTH_NAMES, 1)} | _MONTH_ABBREVIATIONS
+
+# The ways news points back or forward from the publication date ("this past Friday"), and where each points.
+_DIRECTIONS = {
+    "this past": "last", "last": "last", "past": "last",
+    "this coming": "next", "next": "next", "coming": "next",
+    "this": "this",
+}  # fmt: skip
+# this/last/next week, weekend, month, year; "the past week" is a window of this many days.
+_UNIT_DAYS = {"week": 7, "weekend": 3, "month": 30, "year": 365}
+# Words for a day relative to publication, and its offset in days.
+_DAY_OFFSETS = {
+    "day before yesterday": -2, "day after tomorrow": 2, "yesterday": -1, "last night": -1,
+    "tomorrow": 1, "today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0,
+    "this evening": 0,
 }  # fmt: skip
 
 # Days either side of publication searched for "Friday (2)": news uses this form for
@@ -65,20 +92,46 @@ _MONTHS: dict[str, int] = {calendar.month_name[i].lower(): i for i in range(1, 1
 _WEEKDAY_DAY_WINDOW = 10
 
 
-def _alternation(words: list[str]) -> str:
-    # Longest first so "september" wins over "sep" and "sunday" over "sun".
-    return "|".join(sorted(words, key=len, reverse=True))
+def _alternation(words: Iterable[str]) -> str:
+    # Longest first so "september" wins over "sep", "sunday" over "sun" and "this past" over "this".
+    return "|".join(w.replace(" ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
+
+_DIRECTION = _alternation(_DIRECTIONS)
+_UNIT = _alternation(_UNIT_DAYS)
 
 # Lower-case patterns used on a normalised mention (resolve_mention).
-_WD = rf"(?P<wd>{_alternation(list(_WEEKDAYS))})\b\.?"
-_MON = rf"(?P<mon>{_alternation(list(_MONTHS))})\b\.?"
+_WD = rf"(?P<wd>{_alternation(_WEEKDAYS)})\b\.?"
+_MON = rf"(?P<mon>{_alternation(_MONTHS)})\b\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b"
 _YEAR = r"(?P<year>(?:1[6-9]|20)\d\d)\b"
 # Bare weekdays use full names only: "sun", "sat" and "wed" are common words.
-_WD_FULL = rf"\b(?P<wd>{_alternation([n.lower() for n in _WEEKDAY_NAMES])})\b"
-_PLAIN_MONTHS = _alternation([calendar.month_name[i].lower() for i in range(1, 13) if i not in (3, 5, 8)])
+_WD_FULL = rf"\b(?P<wd>{_alternation(n.lower() for n in WEEKDAY_NAMES)})\b"
+_PLAIN_MONTHS = _alternation(n.lower() for n in MONTH_NAMES if n not in _WORD_MONTHS)
 _WD_PREFIX = rf"(?:\b{_WD},?\s+(?:the\s+)?)?"
+_MOD = rf"(?P<mod>{_DIRECTION})"
+_MOD_OR_ON = rf"(?P<mod>{_DIRECTION}|on)"
+
+# Patterns used on running text (find_date_mentions). Case matters when scanning prose: "may",
+# "march" and "sun" are ordinary words, so month and weekday names must be capitalised; direction
+# words may be either case.
+_F_WD = "(?:" + "|".join(WEEKDAY_NAMES) + ")"
+_F_MONTH_FULL = "(?:" + "|".join(MONTH_NAMES) + ")"
+_F_MONTH = rf"(?:{_F_MONTH_FULL}|(?:{_alternation(a.capitalize() for a in _MONTH_ABBREVIATIONS)})\b\.?)"
+_F_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b"
+_F_YEAR = r"(?:1[6-9]|20)\d\d\b"
+_F_WD_PREFIX = rf"(?:{_F_WD},?\s+)?"
+_F_MOD = rf"(?i:{_DIRECTION})"
+_F_PREP = r"(?i:in|on|since|until|till|by|during|through|from|of|before|after|early|late|mid-?)"
+_F_ZONE = r"(?:\s+(?:GMT|UTC|BST|EST|EDT|CET|PST|PDT|ET|(?i:local\s+time))\b)?"
+# A clock time's lead-in: "at around 7 a.m.". Every match starts at a word edge with one of these
+# letters or a digit; saying so first lets the scan skip other positions (3x faster on an article).
+_F_CLOCK_LEAD = r"\b(?=[AaBbFfUuRr\d])(?:(?i:at|by|from|until)\s+)?(?:\b(?i:around|about|approximately|roughly)\s+)?"
+
+# Lookaheads for the first letter of a match: a regex with an optional lead-in otherwise tries
+# every alternative at every word edge; these let the scan skip most positions.
+_WD_OR_MONTH = "[ADFJMNOSTW]"
+_WD_OR_DIGIT = r"[FMSTW\d]"
 
 
 # --- Small constructors -------------------------------------------------------------
@@ -131,7 +184,7 @@ def _weekday_note(wd: str | None, d: date) -> str | None:
     """Note when a stated weekday contradicts the date it accompanies."""
     if wd is None or _WEEKDAYS[wd] == d.weekday():
         return None
-    return f"weekday {_WEEKDAY_NAMES[_WEEKDAYS[wd]]} does not match {d.isoformat()} (a {d:%A})"
+    return f"weekday {WEEKDAY_NAMES[_WEEKDAYS[wd]]} does not match {d.isoformat()} (a {d:%A})"
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
@@ -165,7 +218,7 @@ def _weekday_with_day(m: re.Match[str], pub: date | None) -> ResolvedDate:
     weekday, day, mod = _WEEKDAYS[m["wd"]], int(m["day"]), _modifier(m["mod"])
     window = [pub + timedelta(days=k) for k in range(-_WEEKDAY_DAY_WINDOW, _WEEKDAY_DAY_WINDOW + 1)]
     same_day = [d for d in window if d.day == day]
-    name = _WEEKDAY_NAMES[weekday]
+    name = WEEKDAY_NAMES[weekday]
     if not same_day:
         return _unresolved(f"no {_ordinal(day)} within {_WEEKDAY_DAY_WINDOW} days of {pub.isoformat()}")
     matches = [d for d in same_day if d.weekday() == weekday]
@@ -189,12 +242,7 @@ def _modifier(raw: str | None) -> str | None:
     """Collapse the many ways news marks direction onto last / next / this / None."""
     if raw is None:
         return None
-    raw = " ".join(raw.split())
-    if raw in ("last", "past", "this past"):
-        return "last"
-    if raw in ("next", "coming", "this coming"):
-        return "next"
-    return "this" if raw == "this" else None  # "on" is as good as bare
+    return _DIRECTIONS.get(" ".join(raw.split()))  # "on" is as good as bare
 
 
 def _bare_weekday(m: re.Match[str], pub: date | None) -> ResolvedDate:
@@ -202,7 +250,7 @@ def _bare_weekday(m: re.Match[str], pub: date | None) -> ResolvedDate:
     if pub is None:
         return _unresolved(_NO_ANCHOR)
     weekday, mod = _WEEKDAYS[m["wd"]], _modifier(m["mod"])
-    name = _WEEKDAY_NAMES[weekday]
+    name = WEEKDAY_NAMES[weekday]
     back = (pub.weekday() - weekday) % 7
     if mod == "last":
         # "last Friday" written on a Friday means a week ago, not today.
@@ -287,13 +335,6 @@ def _month_only(m: re.Match[str], pub: date | None) -> ResolvedDate:
     return _span(start, end, "month")
 
 
-_DAY_OFFSETS = {
-    "day before yesterday": -2, "day after tomorrow": 2, "yesterday": -1, "last night": -1,
-    "tomorrow": 1, "today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0,
-    "this evening": 0,
-}  # fmt: skip
-
-
 def _relative_day(m: re.Match[str], pub: date | None) -> ResolvedDate:
     if pub is None:
         return _unresolved(_NO_ANCHOR)
@@ -308,8 +349,7 @@ def _relative_unit(m: re.Match[str], pub: date | None) -> ResolvedDate:
     raw_mod, unit = " ".join(m["mod"].split()), m["unit"]
     if raw_mod == "past":
         # "the past week" is a rolling window ending at publication, not a calendar week.
-        days = {"week": 7, "weekend": 3, "month": 30, "year": 365}[unit]
-        return _span(pub - timedelta(days=days), pub, "range")
+        return _span(pub - timedelta(days=_UNIT_DAYS[unit]), pub, "range")
     step = {"last": -1, "next": 1}.get(_modifier(raw_mod) or "this", 0)
     if unit in ("week", "weekend"):
         monday, sunday = _week_of(pub + timedelta(weeks=step))
@@ -347,67 +387,152 @@ def _time_only(m: re.Match[str], pub: date | None) -> ResolvedDate:
     return _day(pub, _TIME_ONLY_NOTE)
 
 
+# --- The grammar: one row per form -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Form:
+    """One way news writes a date: how it is read once found, and how it is found in running text.
+
+    ``reads`` runs on a normalised (lower-case) mention and ``resolve`` turns its match into dates.
+    ``finds`` run on prose, near an anchor (a digit, a month or weekday name); ``finds_words`` is
+    the form's part of the one pattern for relative words ("yesterday", "last week"), which have
+    no anchor. A form without a finder is found by the row above it; one without a reader
+    (``3 days ago``) is read by dateparser.
+    """
+
+    name: str
+    reads: re.Pattern[str] | None = None
+    resolve: Handler | None = None
+    finds: tuple[re.Pattern[str], ...] = ()
+    finds_words: str = ""
+
+
 # Order matters: the most explicit form found anywhere in the mention wins, so
 # "11am local time on Sunday" resolves by its weekday and "6.13am today" by "today".
-_RULES: list[tuple[re.Pattern[str], Handler]] = [
-    (re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b"), _iso_date),
-    (re.compile(rf"{_WD_PREFIX}\b{_MON}\s+(?:the\s+)?{_DAY},?\s+{_YEAR}"), _full_date),
-    (re.compile(rf"{_WD_PREFIX}\b{_DAY}\s+(?:of\s+)?{_MON},?\s+{_YEAR}"), _full_date),
-    (
-        re.compile(
-            r"(?:\b(?P<mod>this\s+past|this\s+coming|this|last|next|coming|past|on)\s+)?"
-            rf"\b{_WD}\s*\(\s*{_DAY}\s*\)"
-        ),
-        _weekday_with_day,
+FORMS: tuple[Form, ...] = (
+    Form(
+        "ISO date",
+        re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b"),
+        _iso_date,
+        (re.compile(r"\b\d{4}-\d{2}-\d{2}\b"),),
     ),
-    (
+    Form(
+        "month day year",
+        re.compile(rf"{_WD_PREFIX}\b{_MON}\s+(?:the\s+)?{_DAY},?\s+{_YEAR}"),
+        _full_date,
+        (re.compile(rf"\b(?={_WD_OR_MONTH}){_F_WD_PREFIX}{_F_MONTH}\s+{_F_DAY},?\s+{_F_YEAR}"),),
+    ),
+    Form(
+        "day month year",
+        re.compile(rf"{_WD_PREFIX}\b{_DAY}\s+(?:of\s+)?{_MON},?\s+{_YEAR}"),
+        _full_date,
+        (re.compile(rf"\b(?={_WD_OR_DIGIT}){_F_WD_PREFIX}{_F_DAY}\s+(?:of\s+)?{_F_MONTH},?\s+{_F_YEAR}"),),
+    ),
+    Form(
+        "weekday (day of month)",
+        re.compile(rf"(?:\b{_MOD_OR_ON}\s+)?\b{_WD}\s*\(\s*{_DAY}\s*\)"),
+        _weekday_with_day,
+        # Finds the bare weekday below too.
+        (
+            re.compile(
+                rf"\b(?:{_F_MOD}\s+)?{_F_WD}(?:\s*\(\s*{_F_DAY}\s*\))?(?:\s+(?i:morning|afternoon|evening|night)\b)?"
+            ),
+        ),
+    ),
+    Form(
+        "part of a month",
         re.compile(
             r"\b(?P<part>early|mid|middle\s+of|the\s+middle\s+of|late|end\s+of|the\s+end\s+of"
             r"|beginning\s+of|the\s+beginning\s+of|start\s+of|the\s+start\s+of)"
             rf"[\s-]*\b{_MON}(?:,?\s+{_YEAR})?"
         ),
         _part_of_month,
-    ),
-    (re.compile(rf"{_WD_PREFIX}\b{_MON}\s+(?:the\s+)?{_DAY}"), _month_day),
-    (re.compile(rf"{_WD_PREFIX}\b{_DAY}\s+(?:of\s+)?{_MON}\b"), _month_day),
-    (re.compile(rf"\b{_MON},?\s+(?:of\s+)?{_YEAR}"), _month_year),
-    (
-        re.compile(
-            r"\b(?:the\s+)?(?P<rel>day\s+before\s+yesterday|day\s+after\s+tomorrow|yesterday|last\s+night"
-            r"|tomorrow|today|tonight|this\s+(?:morning|afternoon|evening))\b"
+        (
+            re.compile(
+                r"\b(?i:early|mid|late|(?:the\s+)?(?:middle|end|beginning|start)\s+of)"
+                rf"[\s-]*{_F_MONTH_FULL}\b(?:,?\s+{_F_YEAR})?"
+            ),
         ),
+    ),
+    Form(
+        "month day",
+        re.compile(rf"{_WD_PREFIX}\b{_MON}\s+(?:the\s+)?{_DAY}"),
+        _month_day,
+        (re.compile(rf"\b(?={_WD_OR_MONTH}){_F_WD_PREFIX}{_F_MONTH}\s+{_F_DAY}"),),
+    ),
+    Form(
+        "day month",
+        re.compile(rf"{_WD_PREFIX}\b{_DAY}\s+(?:of\s+)?{_MON}\b"),
+        _month_day,
+        (re.compile(rf"\b(?={_WD_OR_DIGIT}){_F_WD_PREFIX}{_F_DAY}\s+(?:of\s+)?{_F_MONTH}"),),
+    ),
+    Form(
+        "month year",
+        re.compile(rf"\b{_MON},?\s+(?:of\s+)?{_YEAR}"),
+        _month_year,
+        (re.compile(rf"\b{_F_MONTH},?\s+{_F_YEAR}"),),
+    ),
+    Form(
+        "relative day",
+        re.compile(rf"\b(?:the\s+)?(?P<rel>{_alternation(_DAY_OFFSETS)})\b"),
         _relative_day,
-    ),
-    (
-        re.compile(
-            r"\b(?P<mod>earlier\s+this|later\s+this|this\s+past|this\s+coming|this|last|next|coming|past)"
-            r"\s+(?P<unit>weekend|week|month|year)\b"
+        finds_words="|".join(
+            ("(?:the\\s+)?" if words.startswith("day ") else "") + _alternation([words])
+            for words in sorted(_DAY_OFFSETS, key=len, reverse=True)
         ),
+    ),
+    Form(
+        "relative week, month or year",
+        re.compile(rf"\b(?P<mod>earlier\s+this|later\s+this|{_DIRECTION})\s+(?P<unit>{_UNIT})\b"),
         _relative_unit,
+        finds_words=rf"(?:earlier|later)\s+this\s+(?:week|month|year)|(?:{_DIRECTION})\s+(?:{_UNIT})",
     ),
-    (
-        re.compile(r"(?:\b(?P<mod>this\s+past|this\s+coming|this|last|next|coming|past|on)\s+)?" + _WD_FULL),
-        _bare_weekday,
+    Form("weekday", re.compile(rf"(?:\b{_MOD_OR_ON}\s+)?" + _WD_FULL), _bare_weekday),
+    Form(
+        "month",
+        re.compile(rf"(?:\b{_MOD}\s+)?\b(?P<mon>{_PLAIN_MONTHS})\b"),
+        _month_only,
+        # Finds the months that are words too, below, and the year after a preposition.
+        (re.compile(rf"\b{_F_MOD}\s+{_F_MONTH_FULL}\b"), re.compile(rf"\b{_F_PREP}\s+(?P<m>{_F_MONTH_FULL})\b")),
     ),
-    (re.compile(rf"(?:\b(?P<mod>this|last|next|coming|past)\s+)?\b(?P<mon>{_PLAIN_MONTHS})\b"), _month_only),
-    (
+    Form(
         # "may", "march" and "august" are ordinary words too: only with context or alone.
+        "month that is a word",
         re.compile(
-            r"(?:\b(?P<mod>this|last|next|coming|past)\s+|\b(?:in|since|until|by|during|through|of|before|after)"
-            r"\s+|^)(?P<mon>may|march|august)\b"
+            rf"(?:\b{_MOD}\s+|\b(?:in|since|until|by|during|through|of|before|after)\s+|^)"
+            rf"(?P<mon>{_alternation(n.lower() for n in _WORD_MONTHS)})\b"
         ),
         _month_only,
     ),
-    (re.compile(rf"(?<![\d.,/:-])\b{_YEAR}(?![\d%]|[-/.:]\d)"), _year_only),
-    (re.compile(r"\b(?P<decade>(?:1[6-9]|20)\d0)'?s\b"), _decade),
-    (
+    Form(
+        "year",
+        re.compile(rf"(?<![\d.,/:-])\b{_YEAR}(?![\d%]|[-/.:]\d)"),
+        _year_only,
+        # Finds decades too.
+        (re.compile(rf"\b{_F_PREP}\s+(?:the\s+)?(?P<m>{_F_YEAR}(?![\d%]|[-/.:]\d)|(?:1[6-9]|20)\d0s\b)"),),
+    ),
+    Form("decade", re.compile(r"\b(?P<decade>(?:1[6-9]|20)\d0)'?s\b"), _decade),
+    Form(
+        "clock time",
         re.compile(
             r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:a\.m\.|p\.m\.|am|pm)(?!\w)|\b\d{1,2}:\d{2}\b"
             r"|\b(?:noon|midday|midnight|o'clock)\b"
         ),
         _time_only,
+        (
+            re.compile(rf"{_F_CLOCK_LEAD}\b\d{{1,2}}(?:[:.]\d{{2}})?\s*(?i:a\.m\.|p\.m\.|am|pm)(?!\w){_F_ZONE}"),
+            re.compile(rf"{_F_CLOCK_LEAD}\b\d{{1,2}}:\d{{2}}\b{_F_ZONE}"),
+        ),
     ),
-]
+    Form(
+        "days ago",
+        finds_words=r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:days?|weeks?|months?|years?)"
+        r"\s+(?:ago|earlier|later)|a\s+fortnight\s+ago",
+    ),
+)
+
+_RULES: list[tuple[re.Pattern[str], Handler]] = [(f.reads, f.resolve) for f in FORMS if f.reads and f.resolve]
 
 
 # --- dateparser fallback ---------------------------------------------------------------
@@ -418,7 +543,7 @@ _DATEISH = re.compile(
     r"\b(?:ago|later|earlier|hence|fortnight|days?|weeks?|months?|years?|decades?)\b"
     r"|\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b"
 )
-_RELATIVE_WORDS = re.compile(r"\b(?:ago|later|earlier|hence|last|next|this|past|coming|in\s+\d+)\b")
+_RELATIVE_WORDS = re.compile(rf"\b(?:ago|later|earlier|hence|{_DIRECTION}|in\s+\d+)\b")
 _EXPLICIT_YEAR = re.compile(r"\b(?:1[6-9]|20)\d\d\b")
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b")
 
@@ -517,66 +642,16 @@ def resolve_mention(mention: str, published: date | None) -> ResolvedDate:
 
 # --- Finding mentions in running text -----------------------------------------------------
 
-# Case matters when scanning prose: "may", "march" and "sun" are ordinary words, so month
-# and weekday names must be capitalised; direction words may be either case.
-_F_WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-_F_MONTH_FULL = "(?:" + "|".join(calendar.month_name[1:]) + ")"
-_F_MONTH = rf"(?:{_F_MONTH_FULL}|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b\.?)"
-_F_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b"
-_F_YEAR = r"(?:1[6-9]|20)\d\d\b"
-_F_WD_PREFIX = rf"(?:{_F_WD},?\s+)?"
-_F_MOD = r"(?i:this\s+past|this\s+coming|this|last|next|coming|past)"
-_F_PREP = r"(?i:in|on|since|until|till|by|during|through|from|of|before|after|early|late|mid-?)"
-
-# Lookaheads for the first letter of a match: a regex with an optional lead-in otherwise tries
-# every alternative at every word edge; these let the scan skip most positions.
-_WD_OR_MONTH = "[ADFJMNOSTW]"
-_WD_OR_DIGIT = r"[FMSTW\d]"
-
 # Every form but the relative words holds a digit, a month or a weekday name (capitalised).
-_ANCHORED_PATTERNS: list[re.Pattern[str]] = [
-    re.compile(r"\b\d{4}-\d{2}-\d{2}\b"),
-    re.compile(rf"\b(?={_WD_OR_MONTH}){_F_WD_PREFIX}{_F_MONTH}\s+{_F_DAY},?\s+{_F_YEAR}"),
-    re.compile(rf"\b(?={_WD_OR_DIGIT}){_F_WD_PREFIX}{_F_DAY}\s+(?:of\s+)?{_F_MONTH},?\s+{_F_YEAR}"),
-    re.compile(
-        rf"\b(?:{_F_MOD}\s+)?{_F_WD}(?:\s*\(\s*{_F_DAY}\s*\))?(?:\s+(?i:morning|afternoon|evening|night)\b)?"
-    ),
-    re.compile(
-        r"\b(?i:early|mid|late|(?:the\s+)?(?:middle|end|beginning|start)\s+of)"
-        rf"[\s-]*{_F_MONTH_FULL}\b(?:,?\s+{_F_YEAR})?"
-    ),
-    re.compile(rf"\b(?={_WD_OR_MONTH}){_F_WD_PREFIX}{_F_MONTH}\s+{_F_DAY}"),
-    re.compile(rf"\b(?={_WD_OR_DIGIT}){_F_WD_PREFIX}{_F_DAY}\s+(?:of\s+)?{_F_MONTH}"),
-    re.compile(rf"\b{_F_MONTH},?\s+{_F_YEAR}"),
-    re.compile(rf"\b{_F_MOD}\s+{_F_MONTH_FULL}\b"),
-    re.compile(rf"\b{_F_PREP}\s+(?P<m>{_F_MONTH_FULL})\b"),
-    re.compile(rf"\b{_F_PREP}\s+(?:the\s+)?(?P<m>{_F_YEAR}(?![\d%]|[-/.:]\d)|(?:1[6-9]|20)\d0s\b)"),
-    # Clock times: every match starts at a word edge with one of these letters or a digit; saying so
-    # first lets the scan skip other positions (3x faster on an article).
-    re.compile(
-        r"\b(?=[AaBbFfUuRr\d])(?:(?i:at|by|from|until)\s+)?(?:\b(?i:around|about|approximately|roughly)\s+)?"
-        r"\b\d{1,2}(?:[:.]\d{2})?\s*(?i:a\.m\.|p\.m\.|am|pm)(?!\w)"
-        r"(?:\s+(?:GMT|UTC|BST|EST|EDT|CET|PST|PDT|ET|(?i:local\s+time))\b)?"
-    ),
-    re.compile(
-        r"\b(?=[AaBbFfUuRr\d])(?:(?i:at|by|from|until)\s+)?(?:\b(?i:around|about|approximately|roughly)\s+)?"
-        r"\b\d{1,2}:\d{2}\b(?:\s+(?:GMT|UTC|BST|EST|EDT|CET|PST|PDT|ET|(?i:local\s+time))\b)?"
-    ),
-]
-
+_ANCHORED_PATTERNS: list[re.Pattern[str]] = [pattern for form in FORMS for pattern in form.finds]
 _RELATIVE_PATTERN = re.compile(
-    r"\b(?=[ACDEFLNOPSTYacdeflnopsty\d])"  # the first letters of the words below: a fast skip
-    r"(?i:(?:the\s+)?day\s+before\s+yesterday|(?:the\s+)?day\s+after\s+tomorrow|yesterday|today"
-    r"|tomorrow|tonight|last\s+night|this\s+(?:morning|afternoon|evening)"
-    r"|(?:earlier|later)\s+this\s+(?:week|month|year)"
-    r"|(?:this\s+past|this\s+coming|this|last|next|coming|past)\s+(?:weekend|week|month|year)"
-    r"|(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:days?|weeks?|months?|years?)"
-    r"\s+(?:ago|earlier|later)|a\s+fortnight\s+ago)\b"
+    r"\b(?=[ACDEFLNOPSTYacdeflnopsty\d])"  # the first letters of the relative words: a fast skip
+    r"(?i:" + "|".join(form.finds_words for form in FORMS if form.finds_words) + r")\b"
 )
 
 # An anchor starts with a literal, so the scan for it runs at C speed (~30 µs an article, where each
 # pattern above takes ~60-150 µs over the whole text); the patterns then run only around anchors.
-_ANCHOR_WORDS = {*calendar.month_name[1:], *(m[:3] for m in calendar.month_name[1:]), *_WEEKDAY_NAMES, *"0123456789"}
+_ANCHOR_WORDS = {*MONTH_NAMES, *(m[:3] for m in MONTH_NAMES), *WEEKDAY_NAMES, *"0123456789"}
 _ANCHOR = re.compile("|".join(sorted(_ANCHOR_WORDS, key=len, reverse=True)))
 _ANCHOR_MARGIN = 25  # the longest lead-in ("until approximately ") or tail (" local time") of a form
 

@@ -9,6 +9,7 @@ EXIT_OK = 0
 EXIT_MODEL = 1  # the model or endpoint failed after retries
 EXIT_INPUT = 2  # bad input or usage
 EXIT_DELIVERY = 3  # the brief was written but a chat platform did not take it
+EXIT_BELOW = 3  # brief eval: the score fell under --fail-under (eval posts nothing, so 3 is free there)
 
 
 class BriefError(Exception):

@@ -23,7 +23,9 @@ from datetime import date
 from pydantic import BaseModel
 
 from .clean import clean_for_model
+from .datablock import neutralise_tags
 from .grounding.check import Grounded, apply_repairs, complete_from_article, give_up_on_failures, ground
+from .grounding.index import ArticleIndex
 from .language import LanguagePlan
 from .prompts import load_prompt, load_system_prompt
 from .repair import QuoteRepairs, build_repair_messages, repairs_by_index
@@ -88,8 +90,8 @@ def build_messages(
     user = load_prompt("article")
     body = re.sub(r"[ \t]+(?=\n|$)", "", clean_for_model(article_text)).strip()
     body = re.sub(r"\n{3,}", "\n\n", body)
-    # A closing tag inside the article must not end the data block early.
-    body = body.replace("</article>", "</ article>")
+    # A tag inside the article, in any case, spacing, escaping or lookalike, must not end the data block early.
+    body = neutralise_tags(body)
     instruction = language.instruction if language else None
     messages = [
         {"role": "system", "content": system.template + (instruction + "\n" if instruction else "")},
@@ -114,7 +116,8 @@ def one_part_flow(
     messages, prompt = build_messages(article, published, language, system_prompt=system_prompt)
     draft = yield Question(messages, BriefDraft, "reading the article and writing the brief")
     assert isinstance(draft, BriefDraft)
-    grounded = ground(draft, article, published)
+    index = ArticleIndex(article)  # scanned once here, read by every check below
+    grounded = ground(draft, index, published)
     for _ in range(repair_calls):
         if not grounded.failures:
             break
@@ -125,9 +128,9 @@ def one_part_flow(
             grounded.warnings.append("the targeted re-ask for unverified quotes failed")
             break
         assert isinstance(answer, QuoteRepairs)
-        apply_repairs(article, grounded, repairs_by_index(answer, grounded.failures))
+        apply_repairs(index, grounded, repairs_by_index(answer, grounded.failures))
     give_up_on_failures(grounded)
-    complete_from_article(article, grounded)
+    complete_from_article(index, grounded)
     return Outcome(draft, grounded, prompt)
 
 

@@ -32,7 +32,7 @@ from .flow import Conversation, Flow, Outcome, Question, Step, one_part_flow
 from .lane import off_loop
 from .language import LanguagePlan
 from .llm.ask import Asker, Ledger
-from .prepare import Job, parse_published, prepare_job
+from .prepare import ArticlePlan, parse_published, plan_article
 from .progress import OnProgress, Progress, ignore
 from .schema import Brief, Meta
 from .settings import Settings, settings_from_env
@@ -63,13 +63,13 @@ def brief_flow(
 
 @dataclass
 class Prepared:
-    """An article ready for the model: its job and the flow's first question. Briefed once.
+    """An article ready for the model: its plan and the flow's first question. Briefed once.
 
     ``prepare`` does the CPU work before the first call (reading the text's metadata, language,
     splitting, the prompt), so a batch can do it off the event loop while requests are in flight.
     """
 
-    job: Job
+    plan: ArticlePlan
     conversation: Conversation = field(repr=False)
     first: Step = field(repr=False)
     used: bool = field(default=False, repr=False)
@@ -128,6 +128,7 @@ class Summarizer:
                 transport_attempts=s.transport_attempts,
                 deadline=s.deadline,
                 temperature=s.temperature,
+                max_tokens=s.output_tokens,
             )
         return self._asker
 
@@ -159,13 +160,14 @@ class Summarizer:
         """
         if not isinstance(text, Article | str):
             raise InputError(f"cannot brief a {type(text).__name__}: give text or an Article")
-        job = prepare_job(text, self.settings, published=published, source=source, lang=lang)
+        plan = plan_article(text, self.settings, published=published, source=source, lang=lang)
         s = self.settings
         flow = brief_flow(
-            job.article, job.published, s.repair_calls, parts=job.parts, language=job.language, system_prompt=s.prompt
+            plan.article, plan.published, s.repair_calls,
+            parts=plan.parts, language=plan.language, system_prompt=s.prompt,
         )
         conversation = Conversation(flow)
-        return Prepared(job, conversation, conversation.start())
+        return Prepared(plan, conversation, conversation.start())
 
     def brief(self, prepared: Prepared) -> Brief:
         """Ask the model what the flow needs and finish the brief (blocking)."""
@@ -178,7 +180,7 @@ class Summarizer:
                 answer = _degrade(step, error)
             self._progress(Progress("checking", "checking the answer against the article"))
             step = prepared.conversation.send(answer)
-        return self._finish(step, ledger, prepared.job, started)
+        return self._finish(step, ledger, prepared.plan, started)
 
     async def abrief(self, prepared: Prepared) -> Brief:
         """The async twin of :meth:`brief`: the CPU-bound steps run on the lane (``lane.py``), off the loop."""
@@ -191,7 +193,7 @@ class Summarizer:
                 answer = _degrade(step, error)
             self._progress(Progress("checking", "checking the answer against the article"))
             step = await off_loop(prepared.conversation.send, answer)
-        return self._finish(step, ledger, prepared.job, started)
+        return self._finish(step, ledger, prepared.plan, started)
 
     def summarize(
         self,
@@ -219,7 +221,7 @@ class Summarizer:
     def _prepare_kw(self, text: str | Article, published: Any, source: str | None, lang: str | None) -> Prepared:
         return self.prepare(text, published=published, source=source, lang=lang)
 
-    def _finish(self, outcome: Outcome, ledger: Ledger, job: Job, started: float) -> Brief:
+    def _finish(self, outcome: Outcome, ledger: Ledger, plan: ArticlePlan, started: float) -> Brief:
         asker = self.asker
         meta = Meta(
             model=asker.transport.model,
@@ -227,17 +229,17 @@ class Summarizer:
             mode=asker.chosen_mode or asker.mode,
             prompt_id=outcome.prompt[0],
             prompt_version=outcome.prompt[1],
-            published=job.published.isoformat() if job.published else None,
-            source=job.source,
+            published=plan.published.isoformat() if plan.published else None,
+            source=plan.source,
             calls=len(ledger.calls),
             attempts=ledger.attempts,
             prompt_tokens=ledger.prompt_tokens,
             completion_tokens=ledger.completion_tokens,
             seconds=round(time.perf_counter() - started, 3),
             parts=outcome.parts,
-            **job.provenance.as_meta(),
+            **plan.provenance.as_meta(),
         )
-        brief = finish_brief(outcome.draft, outcome.grounded, meta)
+        brief = finish_brief(outcome.draft, outcome.grounded, meta, plan.article)
         self._progress(Progress("done", "brief written"))
         return brief
 

@@ -1,6 +1,6 @@
 """Everything decided about an article before the model is asked: its text, date, language and parts.
 
-Plain code, no model: ``Summarizer.prepare`` calls ``prepare_job`` and hands the result to the flow.
+Plain code, no model: ``Summarizer.prepare`` calls ``plan_article`` and hands the result to the flow.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from .chunking import Part, article_budget, split_article, token_counter
 from .errors import InputError
 from .language import LanguagePlan, plan_language
 from .settings import Settings
+from .sources.url import public_url
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,9 @@ class Provenance:
 
 
 @dataclass(frozen=True)
-class Job:
+class ArticlePlan:
+    """What ``plan_article`` decided: the text, its date and source, its parts, its language, its provenance."""
+
     article: str
     published: date | None
     source: str | None
@@ -55,14 +58,14 @@ def parse_published(value: str | date | None) -> date | None:
         raise InputError(f"--published must be a date like 2024-02-02, not {value!r}") from None
 
 
-def prepare_job(
+def plan_article(
     text: str | Article,
     settings: Settings,
     *,
     published: str | date | None = None,
     source: str | None = None,
     lang: str | None = None,
-) -> Job:
+) -> ArticlePlan:
     """Resolve the text and its metadata, plan the language, and split an article too long for one call."""
     published = parse_published(published)
     page: dict[str, str | None] = {}
@@ -75,8 +78,14 @@ def prepare_job(
         if published is None and page_date is not None:
             published, published_from = page_date, "page"
         text = text.text
+    # A URL given as the source (or a page's canonical URL) may carry credentials or tokens: from here on
+    # (errors, meta, JSONL, the cache, chat footers) only its public form is used, whoever gave it.
+    source = public_url(source) if source else source
+    if page.get("url"):
+        page = {**page, "url": public_url(str(page["url"]))}
     if not isinstance(text, str) or not text.strip():
-        raise InputError("the article is empty")
+        # The one empty check, for every way in (a file, stdin, a page, a URL, a batch, a watched folder).
+        raise InputError(f"{source}: the article is empty" if source else "the article is empty")
     if published is not None and published_from is None:
         published_from = "given"
     language = plan_language(text, lang)
@@ -93,4 +102,4 @@ def prepare_job(
         language=language.detected,
         brief_language=language.target if language.instruction else None,
     )
-    return Job(text, published, source, parts, language, provenance)
+    return ArticlePlan(text, published, source, parts, language, provenance)

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from .grounding.check import QuoteFailure
 from .prompts import load_prompt
+from .schema import MAX_LIST
 
 
 class QuoteRepair(BaseModel):
@@ -24,7 +25,7 @@ class QuoteRepair(BaseModel):
 
 
 class QuoteRepairs(BaseModel):
-    repairs: list[QuoteRepair]
+    repairs: list[QuoteRepair] = Field(max_length=MAX_LIST)
 
 
 def build_repair_messages(messages: list[dict[str, str]], failures: list[QuoteFailure]) -> list[dict[str, str]]:

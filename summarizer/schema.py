@@ -17,9 +17,13 @@ import copy
 from functools import cache
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .controls import strip_controls
 
 SCHEMA_VERSION = "1"
+MAX_LIST = 30  # items in any list the model fills in
+MAX_QUESTIONS = 10
 
 ActorKind = Literal["person", "organisation", "group", "country"]
 
@@ -47,9 +51,25 @@ def _cached_schema(
 
 
 
+def _without_controls(data: Any) -> Any:
+    if isinstance(data, str):
+        return strip_controls(data)
+    if isinstance(data, dict):
+        return {key: _without_controls(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_without_controls(value) for value in data]
+    return data
+
+
 class _Draft(BaseModel):
     # Small models pad names with spaces (" rescuers"); strip them before anything compares names.
     model_config = ConfigDict(str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_controls(cls, data: Any) -> Any:
+        # The model's words may repeat an article's escape sequences: none reaches a terminal or a file.
+        return _without_controls(data)
 
     @classmethod
     def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]
@@ -92,16 +112,28 @@ class BriefDraft(_Draft):
     summary: str = Field(
         min_length=20, description="Two or three sentences: the main event, its cause and its consequence."
     )
+    # Every list has a maximum (far above what a news story needs: the recorded briefs hold at most 13
+    # places): with max_tokens, it bounds what one answer can cost, whatever the article asks for.
     who: list[ActorDraft] = Field(
-        min_length=1, description="The main people, organisations, groups and countries involved."
+        min_length=1,
+        max_length=MAX_LIST,
+        description="The main people, organisations, groups and countries involved.",
     )
     what: list[str] = Field(
-        min_length=1, description="The main events, one short sentence each, in the order they happened."
+        min_length=1,
+        max_length=MAX_LIST,
+        description="The main events, one short sentence each, in the order they happened.",
     )
-    where: list[str] = Field(description="Places where the events happen, named as in the article.")
-    when: list[DateMentionDraft] = Field(description="Every date or day the article mentions.")
-    positions: list[PositionDraft] = Field(description="Who said what: one entry per speaker and statement.")
-    open_questions: list[str] = Field(description="Questions the article leaves unanswered, at most three.")
+    where: list[str] = Field(
+        max_length=MAX_LIST, description="Places where the events happen, named as in the article."
+    )
+    when: list[DateMentionDraft] = Field(max_length=MAX_LIST, description="Every date or day the article mentions.")
+    positions: list[PositionDraft] = Field(
+        max_length=MAX_LIST, description="Who said what: one entry per speaker and statement."
+    )
+    open_questions: list[str] = Field(
+        max_length=MAX_QUESTIONS, description="Questions the article leaves unanswered, at most three."
+    )
 
 
 # --- What a brief holds once checked against the article ---------------------------
@@ -133,12 +165,6 @@ class Position(PositionDraft, _Checked):
     quote_verified: bool = False
     quote_span: Span | None = None
     actor_evidence: list[Span] = Field(default_factory=list)
-
-
-class Usage(BaseModel):
-    calls: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
 
 
 class Meta(BaseModel):

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from summarizer.article import MAX_BYTES, read_article
+from summarizer.article import MAX_INPUT_BYTES, read_article
 from summarizer.cli import app
 from summarizer.errors import EXIT_INPUT
+from summarizer.llm.embedded import embedded_available
 from summarizer.llm.model_store import check_gguf
-from summarizer.llm.transport import embedded_available
 
 runner = CliRunner()
 SENTENCE = "The minister said the talks would resume on Monday. "
@@ -53,7 +53,7 @@ def gguf_header(n_tensors: int = 1, n_kv: int = 1, *, version: int = 3, tensor_o
 
 
 BAD_FILES: dict[str, tuple[Callable[[Path], Path], str]] = {
-    "50 MB file": (lambda p: _text(p / "big.txt", SENTENCE * (50_000_000 // len(SENTENCE))), "byte limit"),
+    "50 MB file": (lambda p: _text(p / "big.txt", SENTENCE * (50_000_000 // len(SENTENCE))), "byte input limit"),
     "one 1 MB line": (lambda p: _text(p / "line.txt", "x" * 1_000_000), "a line of 1,000,000 characters"),
     "NUL bytes after 8 KB": (lambda p: _text(p / "nul.txt", SENTENCE * 200 + "\0\0" + SENTENCE), "NUL bytes"),
     "NUL bytes at the start": (lambda p: _bytes(p / "nul0.txt", b"\0" + SENTENCE.encode()), "binary"),
@@ -71,9 +71,50 @@ def test_bad_article_files_are_one_line_and_exit_2(tmp_path: Path, name: str) ->
 
 
 def test_the_size_limit_message_gives_the_real_size(tmp_path: Path) -> None:
-    path = _bytes(tmp_path / "big.txt", b"a" * (MAX_BYTES * 3))
+    path = _bytes(tmp_path / "big.txt", b"a" * (MAX_INPUT_BYTES * 3))
     result = runner.invoke(app, [str(path), "-q"])
-    assert f"{MAX_BYTES * 3:,} bytes" in result.stderr
+    assert f"{MAX_INPUT_BYTES * 3:,} bytes" in result.stderr
+
+
+PAGE = f"<html><body><article><p>{SENTENCE * 60}</p></article></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("a.txt", SENTENCE * 60), ("a.md", "# Talks\n\n" + SENTENCE * 60), ("a.html", PAGE), ("-", SENTENCE * 60),
+     ("-", PAGE)],
+    ids=["txt", "md", "html", "stdin-text", "stdin-html"],
+)
+def test_the_one_input_limit_applies_to_every_kind_of_input(tmp_path: Path, monkeypatch, name: str, data: str) -> None:
+    monkeypatch.setenv("BRIEF_MAX_INPUT_BYTES", "2000")
+    target = "-" if name == "-" else str(_text(tmp_path / name, data))
+    result = runner.invoke(app, [target, "-q"], input=data.encode() if name == "-" else None)
+    assert result.exit_code == EXIT_INPUT, result.output
+    assert "over the 2,000-byte input limit (BRIEF_MAX_INPUT_BYTES)" in result.stderr
+
+
+def test_the_input_limit_applies_to_batch_inputs_and_watched_files(tmp_path: Path) -> None:
+    from summarizer.batch.inputs import expand_paths
+    from summarizer.errors import InputError
+    from summarizer.sources import load_bytes
+
+    _text(tmp_path / "a.txt", SENTENCE * 60)
+    _text(tmp_path / "b.html", PAGE)
+    for item in expand_paths([tmp_path]):
+        with pytest.raises(InputError, match="2,000-byte input limit"):
+            item.read(2000)
+        assert item.read(100_000).text  # the same file under a larger limit is read
+    with pytest.raises(InputError, match="2,000-byte input limit"):
+        load_bytes(PAGE.encode(), "inbox/b.html", 2000)
+
+
+@pytest.mark.parametrize("name", ["empty.txt", "empty.md", "-"])
+def test_empty_input_is_refused_by_the_one_check_naming_the_source(tmp_path: Path, name: str) -> None:
+    target = "-" if name == "-" else str(_text(tmp_path / name, " \n\t\n"))
+    result = runner.invoke(app, [target, "-q"], input=b"  \n" if name == "-" else None)
+    assert result.exit_code == EXIT_INPUT
+    shown = "<stdin>" if name == "-" else target
+    assert f"{shown}: the article is empty" in result.stderr
 
 
 def test_utf16_with_a_bom_is_text_not_binary(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 from chat_receiver import ChatReceiver, rate_limited
-from conftest import FIXTURES, SAMPLE
+from conftest import FIXTURES, SAMPLE, replay_cassette
 from typer.testing import CliRunner
 
 from summarizer.chat import PLATFORMS
@@ -20,10 +20,8 @@ pytestmark = pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.1"])
 @pytest.fixture
 def replayed_brief(sample_text, replay_settings):
     """The sample's brief from the recorded real-model exchange, served to the CLI without a model."""
-    import vcr
-
     cassette = FIXTURES / "cassettes" / "test_replay" / "test_replayed_brief_is_valid_and_grounded[sample].yaml"
-    with vcr.use_cassette(cassette, record_mode="none", match_on=["method", "path", "body"]):
+    with replay_cassette(cassette):
         return Summarizer(replay_settings).summarize(sample_text, published="2024-02-02", source=SAMPLE.name)
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 from dataclasses import FrozenInstanceError
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import SHARED, shared_data
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +18,7 @@ from summarizer.dates import ResolvedDate, find_date_mentions, resolve_mention
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "fixtures" / "articles" / "us-strikes-iraq-syria-2024-02-02.txt"
-GOLD_DIR = Path("/work/shared/eval/giveme5w1h-dev")
+GOLD_DIR = SHARED / "eval" / "giveme5w1h-dev"
 PUBLISHED = date(2024, 2, 2)  # a Friday
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 MONTHS = [
@@ -367,7 +369,7 @@ def test_find_date_mentions_finds_relative_words_and_month_year() -> None:
 def _gold_when_phrases() -> list[tuple[str, date, date]]:
     """(phrase, publication day, gold parsed day) for annotated phrases that have a parsed date."""
     rows = []
-    for path in sorted(GOLD_DIR.glob("*.json")):
+    for path in sorted(shared_data("eval", "giveme5w1h-dev").glob("*.json")):
         doc = json.loads(path.read_text(encoding="utf-8"))
         published = datetime.strptime(doc["date_publish"], "%Y-%m-%d %H:%M:%S").date()
         for item in doc["fiveWoneH"]["when"].get("annotated", []):
@@ -376,7 +378,6 @@ def _gold_when_phrases() -> list[tuple[str, date, date]]:
     return rows
 
 
-@pytest.mark.skipif(not GOLD_DIR.is_dir(), reason="giveme5w1h dev set not available")
 def test_gold_when_phrases_agree_with_parsed_dates() -> None:
     # Measured: 32 of the 45 phrases holding a date expression agree (71%); 33/53 overall.
     # Most misses are gold noise (e.g. "November 7, 2016" parsed as 2016-11-08, or
@@ -391,7 +392,6 @@ def test_gold_when_phrases_agree_with_parsed_dates() -> None:
     assert hits / len(rows) >= 0.68
 
 
-@pytest.mark.skipif(not GOLD_DIR.is_dir(), reason="giveme5w1h dev set not available")
 def test_gold_phrases_without_date_words_are_unresolved() -> None:
     rows = [row for row in _gold_when_phrases() if not find_date_mentions(row[0]) and row[0] != "2016"]
     assert rows, "expected non-date phrases such as 'lap 48' in the gold set"
@@ -470,8 +470,8 @@ def _fixture_texts() -> list[str]:
     texts = [path.read_text(encoding="utf-8") for path in sorted(articles.glob("*.txt"))]
     texts += [article.text for article in load_dataset(articles / "giveme5w1h")]
     texts += [article.text for article in load_polnear(articles / "polnear" / "polnear-dev-sample.jsonl")]
-    if GOLD_DIR.is_dir():
-        texts += [article.text for article in load_dataset(GOLD_DIR)]
+    if GOLD_DIR.is_dir() or os.environ.get("CI"):  # in CI the dev set must be there (shared_data fails)
+        texts += [article.text for article in load_dataset(shared_data("eval", "giveme5w1h-dev"))]
     return texts
 
 

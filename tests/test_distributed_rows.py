@@ -46,7 +46,6 @@ def test_a_row_is_read_from_its_text_or_its_file_with_the_same_key(tmp_path: Pat
 @pytest.mark.parametrize(
     ("row", "reason"),
     [
-        ({"id": "e", "text": "   "}, "empty"),
         ({"id": "n"}, "no text, path or url"),
         ({"id": "m", "path": "/nonexistent/article.txt"}, "article.txt"),
         ({"id": "d", "text": "x", "published": "last tuesday"}, "published"),
@@ -68,7 +67,7 @@ def test_a_brief_and_bad_input_settle_their_key_but_a_model_failure_does_not() -
 
 
 def test_the_worker_briefs_each_row_once_and_skips_rows_already_done() -> None:
-    rows = [{"id": f"a{i}", "text": f"{TEXT}\n(copy {i})"} for i in range(3)] + [{"id": "bad", "text": ""}]
+    rows = [{"id": f"a{i}", "text": f"{TEXT}\n(copy {i})"} for i in range(3)] + [{"id": "bad", "text": "   "}]
     rows[2]["published"] = "2024-03-01"  # a row's own date beats the job's
     with fake_openai([recorded_ok() for _ in range(3)]) as server:
         settings = replace(SETTINGS, base_url=server.url)
@@ -81,6 +80,8 @@ def test_the_worker_briefs_each_row_once_and_skips_rows_already_done() -> None:
     assert sorted(row["id"] for row in out) == ["a1", "a2", "bad"]
     briefs = [row for row in out if row["brief"] is not None]
     assert len(briefs) == 2 and len(server.requests) == 2
+    bad = next(row for row in out if row["id"] == "bad")
+    assert (bad["error"], bad["exit_code"]) == ("InputError", 2) and "empty" in bad["reason"]
     published = {row["id"]: json.loads(row["brief"])["meta"]["published"] for row in briefs}
     assert published == {"a1": "2024-02-02", "a2": "2024-03-01"}
     assert all(row["prompt_tokens"] > 0 and row["seconds"] > 0 for row in briefs)

@@ -6,7 +6,7 @@ import pytest
 from conftest import FIXTURES
 
 from summarizer.errors import InputError
-from summarizer.evaluation.loader import GoldAnswer, GoldArticle, load_article, load_dataset
+from summarizer.evaluation.loader import GoldAnswer, GoldArticle, load_dataset, load_gold_article
 from summarizer.evaluation.matching import date_matches, phrase_matches
 from summarizer.evaluation.runner import ArticleRun
 from summarizer.evaluation.scoring import AGREED, MISSED, NOT_SCORED, SCORED, build_report, score_question
@@ -32,7 +32,7 @@ def _gold(question: str, *answers: GoldAnswer) -> GoldArticle:
 
 
 def test_gold_is_read_with_counts_and_parsed_dates() -> None:
-    article = load_article(CHINA_WELL)
+    article = load_gold_article(CHINA_WELL)
     assert article.published == "2016-11-11"
     assert article.answers("who") == (GoldAnswer("Chinese boy", 3),)
     assert article.answers("when") == (GoldAnswer("Sunday", 3, "2016-11-12"),)
@@ -40,13 +40,13 @@ def test_gold_is_read_with_counts_and_parsed_dates() -> None:
 
 
 def test_an_entry_with_a_count_but_no_text_is_an_agreed_no_answer() -> None:
-    article = load_article(TOBLERONE)
+    article = load_gold_article(TOBLERONE)
     assert article.gold["where"] == (GoldAnswer(None, 2),)
     assert article.has_no_answer("where")
 
 
 def test_a_when_entry_with_a_parsed_date_but_no_text_is_a_date_only_answer() -> None:
-    article = load_article(TOBLERONE)
+    article = load_gold_article(TOBLERONE)
     assert article.answers("when") == (GoldAnswer(None, 3, "2016-11-08"),)
     assert not article.has_no_answer("when")
 
@@ -148,7 +148,7 @@ def test_who_matches_on_the_name_or_on_role_and_name() -> None:
 
 
 def test_overall_precision_is_the_mean_of_the_question_precisions() -> None:
-    article = load_article(CHINA_WELL)
+    article = load_gold_article(CHINA_WELL)
     brief = _brief(
         who=[Actor(name="Chinese boy", kind="person")],
         what=["Rescuers dug for four days"],
@@ -166,6 +166,7 @@ def test_overall_precision_is_the_mean_of_the_question_precisions() -> None:
 
 
 def test_a_failed_brief_is_counted_not_scored() -> None:
-    report = build_report([ArticleRun(load_article(CHINA_WELL), None, error="timed out")], dataset="d", settings={})
+    failed = ArticleRun(load_gold_article(CHINA_WELL), None, error="timed out")
+    report = build_report([failed], dataset="d", settings={})
     assert report["cost"]["failed"] == 1 and report["questions"]["who"]["scored"] == 0
     assert report["overall"]["precision"] is None

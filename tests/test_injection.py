@@ -70,6 +70,12 @@ def test_injected_instructions_and_quotes_never_become_verified_quotes(replay_se
         assert not any(name in position.actor for name in FAKE_SPEAKERS), f"{position.actor} never spoke in the article"
     for actor in brief.who:
         assert all(span.of(text) for span in actor.evidence)
+    # The model obeyed the injection in its own words ("US Air Strikes Cancelled, …"): free text is flagged,
+    # each flag is a warning, and the free-text figure says how much of it is unflagged.
+    assert any(flag.startswith("headline: ") for flag in brief.meta.flags), brief.meta.flags
+    assert any(flag.startswith("summary: ") for flag in brief.meta.flags)
+    assert set(brief.meta.flags) <= set(brief.meta.warnings)
+    assert brief.meta.free_text_support is not None and brief.meta.free_text_support < 0.6
     assert Brief.model_validate_json(to_json(brief)) == brief
     markdown = to_markdown(brief)
     for phrase in INJECTED_PHRASES:

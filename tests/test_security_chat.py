@@ -207,13 +207,12 @@ def test_many_long_warnings_are_shortened_and_counted_within_the_platform_limits
 @pytest.fixture
 def readme_sample_brief(sample_text, replay_settings) -> Brief:
     """The README's sample brief: the recorded real-model exchange, replayed (faithfulness 100 %, 7 warnings)."""
-    import vcr
-    from conftest import FIXTURES, SAMPLE
+    from conftest import FIXTURES, SAMPLE, replay_cassette
 
     from summarizer.pipeline import Summarizer
 
     cassette = FIXTURES / "cassettes" / "test_replay" / "test_replayed_brief_is_valid_and_grounded[sample].yaml"
-    with vcr.use_cassette(cassette, record_mode="none", match_on=["method", "path", "body"]):
+    with replay_cassette(cassette):
         return Summarizer(replay_settings).summarize(sample_text, published="2024-02-02", source=SAMPLE.name)
 
 

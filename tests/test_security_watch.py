@@ -465,9 +465,9 @@ def test_one_retry_after_parser_serves_both_callers(headers: dict[str, str], sec
     """The LLM retry and the chat post read a server's wait the same way; junk is no answer, never a crash."""
     import httpx2
 
-    from summarizer.chat.post import retry_after_seconds as chat_wait
+    from summarizer.chat.post import response_retry_after as chat_wait
     from summarizer.chat.transport import HttpResponse
-    from summarizer.llm.retry import retry_after_seconds as llm_wait
+    from summarizer.llm.retry import error_retry_after as llm_wait
 
     class Answer(Exception):
         response = httpx2.Response(429, headers=headers)
@@ -493,7 +493,7 @@ def test_a_file_swapped_for_a_symlink_after_listing_is_not_read(inbox: Path, tmp
 
 def test_a_file_name_with_terminal_escapes_is_printed_as_plain_text(inbox: Path, model) -> None:
     name = "\x1b]52;c;cm0gLXJmIH4=\x07\x1b[2J.txt"  # an OSC 52 clipboard write, then a screen clear
-    (inbox / name).write_text("", encoding="utf-8")  # empty: refused, so its name is printed
+    (inbox / name).write_bytes(b"%PDF-1.7")  # a PDF: refused before any brief, so its name is printed
     _old(inbox / name)
     with ChatReceiver("slack") as hook:
         result = _watch(inbox, hook, "--settle", "0")

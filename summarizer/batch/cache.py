@@ -1,8 +1,9 @@
 """A local SQLite cache of finished briefs, so the same article is never paid for twice.
 
-The key is everything a brief depends on: the article's content hash, the model and its
-endpoint, the prompt id and version, the schema version and the publication date used to
-resolve dates. Change any of them and the entry no longer matches. A hit makes no LLM call.
+The key is everything a brief depends on: the article's content hash, the model (and for a local GGUF
+the sha256 of its bytes), the endpoint's whole base URL (credentials and tokens removed), the texts of
+the prompts, the draft schemas, the package version and the publication date used to resolve dates.
+Change any of them and the entry no longer matches. A hit makes no LLM call.
 
 >>> cache = BriefCache.open()                                   # doctest: +SKIP
 >>> brief = cached_summarize(text, published="2024-02-02")      # doctest: +SKIP
@@ -44,6 +45,50 @@ def _prompt_identity(system_prompt: str) -> tuple[str, str]:
     return build_messages("x", None, system_prompt=system_prompt)[1]
 
 
+@memoize
+def prompts_digest(system_prompt: str) -> str:
+    """The texts of every prompt a brief may send, not their front-matter versions: an edit is a new key."""
+    from ..prompts import load_prompt, load_system_prompt
+
+    texts = [load_system_prompt(system_prompt).template]
+    texts += [load_prompt(name).template for name in ("article", "repair", "merge", "language")]
+    return _sha256("\0".join(texts))
+
+
+@memoize
+def schema_digest() -> str:
+    """The JSON schemas the model fills in (the brief, the quote repairs, the merged lead)."""
+    from ..merge import BriefLead
+    from ..repair import QuoteRepairs
+    from ..schema import BriefDraft
+
+    schemas = [m.model_json_schema() for m in (BriefDraft, QuoteRepairs, BriefLead)]
+    return _sha256(json.dumps(schemas, sort_keys=True))
+
+
+def _model_identity(settings: Settings) -> str:
+    """What answers: the model's name, and for a local GGUF the sha256 of its bytes (hashed once per file)."""
+    from ..llm.model_store import GGUF_SHA256, file_sha256
+
+    if settings.uses_endpoint:
+        return settings.model_name
+    digest = file_sha256(settings.gguf) if settings.gguf is not None else GGUF_SHA256
+    return f"{settings.model_name}@sha256:{digest}"
+
+
+def _endpoint_identity(settings: Settings) -> str:
+    """The whole base URL (its path picks the deployment on many servers), credentials and tokens removed."""
+    from ..sources.url import public_url
+
+    if not settings.uses_endpoint:
+        return "embedded"
+    return public_url(settings.base_url or "https://api.openai.com/v1").rstrip("/")
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 @dataclass(frozen=True)
 class CacheKey:
     content_hash: str
@@ -53,18 +98,26 @@ class CacheKey:
     prompt_version: str
     schema_version: str
     published: str | None
+    prompts: str = ""  # sha256 of the prompt texts
+    schema: str = ""  # sha256 of the draft schemas
+    package: str = ""  # brief's version: grounding and finishing change with it
 
     @classmethod
     def for_article(cls, content_hash: str, settings: Settings, published: date | None) -> CacheKey:
+        from .. import __version__
+
         prompt_id, prompt_version = _prompt_identity(settings.prompt)
         return cls(
             content_hash=content_hash,
-            model=settings.model_name,
-            endpoint=settings.endpoint_label,
+            model=_model_identity(settings),
+            endpoint=_endpoint_identity(settings),
             prompt_id=prompt_id,
             prompt_version=prompt_version,
             schema_version=SCHEMA_VERSION,
             published=published.isoformat() if published else None,
+            prompts=prompts_digest(settings.prompt),
+            schema=schema_digest(),
+            package=__version__,
         )
 
     @property

@@ -16,9 +16,8 @@ import typer
 from ..console import fail
 from ..console import stderr as _stderr
 from ..errors import BriefError, InputError
-from ..options import BaseUrlOption, GgufOption, MaxRetriesOption, ModelOption, ModeOption
+from ..options import BaseUrlOption, GgufOption, MaxRetriesOption, ModelOption, ModeOption, VerboseOption
 
-MODE_NAMES = ("auto", "tools", "json", "md_json", "json_schema")
 VIA_NAMES = ("direct", "batch-api")
 ENGINE_NAMES = ("plain", "ray")
 
@@ -27,18 +26,13 @@ def _fail(error: BriefError, verbose: bool) -> None:
     fail(error, verbose, prog="brief batch")
 
 
-def _check(concurrency: int, rpm: float | None, tpm: float | None, mode: str | None, via: str,
-           max_retries: int | None) -> None:
+def _check(concurrency: int, rpm: float | None, tpm: float | None, via: str) -> None:
     if concurrency < 1:
         raise InputError("--concurrency must be at least 1")
     if (rpm is not None and rpm <= 0) or (tpm is not None and tpm <= 0):
         raise InputError("--rpm and --tpm must be positive")
-    if mode is not None and mode not in MODE_NAMES:
-        raise InputError(f"unknown --mode {mode!r}: use one of {', '.join(MODE_NAMES)}")
     if via not in VIA_NAMES:
         raise InputError(f"unknown --via {via!r}: use one of {', '.join(VIA_NAMES)}")
-    if max_retries is not None and not 0 <= max_retries <= 10:
-        raise InputError("--max-retries must be between 0 and 10")
 
 
 def batch_command(
@@ -85,13 +79,17 @@ def batch_command(
     max_retries: MaxRetriesOption = None,
     gguf: GgufOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary on stderr.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log requests; show tracebacks.")] = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Brief many articles into a JSONL file; run it again to finish what is left and retry failures."""
     console = _stderr()
     progress: Any = None
     try:
-        _check(concurrency, rpm, tpm, mode, via, max_retries)
+        _check(concurrency, rpm, tpm, via)
+        from ..settings import resolve_settings
+
+        # Before --clear-cache or any work: a bad flag or variable stops the run here.
+        settings = resolve_settings(model=model, base_url=base_url, mode=mode, max_retries=max_retries, gguf=gguf)
         if clear_cache:
             from .cache import clear_cache as clear
 
@@ -106,11 +104,6 @@ def batch_command(
             logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
         if engine not in ENGINE_NAMES:
             raise InputError(f"unknown --engine {engine!r}: use one of {', '.join(ENGINE_NAMES)}")
-        from ..settings import settings_from_env
-
-        settings = settings_from_env().with_overrides(
-            model=model, base_url=base_url, mode=mode, max_retries=max_retries, gguf=gguf
-        )
         if engine == "ray":
             if via != "direct" or prompt_cache_mb:
                 raise InputError("--via batch-api and --prompt-cache-mb are for the plain engine, not --engine ray")
@@ -150,9 +143,9 @@ def batch_command(
         raise typer.Exit(130) from None
     if not quiet:
         for line in summary_lines(summary):
-            console.print(line)
+            console.print(line, markup=False)
         if summary.failed:
-            console.print(f"failures and reasons: {job.failures_path}")
+            console.print(f"failures and reasons: {job.failures_path}", markup=False)
     if summary.exit_code:
         raise typer.Exit(summary.exit_code)
 
@@ -160,7 +153,7 @@ def batch_command(
 def _ray(paths: list[str], output: Path, settings: Any, published: str | None, options: dict[str, Any],
          console: Any, quiet: bool, verbose: bool) -> None:
     """``--engine ray``: the same inputs and summary, briefed on a Ray cluster (``summarizer/distributed``)."""
-    from ..distributed.command import check_ray_options, ray_batch, ray_job_from_options, summary_lines
+    from ..distributed.command import check_ray_options, ray_batch, ray_job_from_options, ray_summary_lines
     from ..pipeline import parse_published
 
     check_ray_options(options["input_format"], options["workers"], options["per_endpoint"], output)
@@ -172,7 +165,7 @@ def _ray(paths: list[str], output: Path, settings: Any, published: str | None, o
         console.print(f"brief batch: interrupted; what was written stays in {output}; run it again to continue")
         raise typer.Exit(130) from None
     if not quiet:
-        for line in summary_lines(summary, output):
+        for line in ray_summary_lines(summary, output):
             console.print(line)
     if summary.exit_code:
         raise typer.Exit(summary.exit_code)

@@ -20,7 +20,7 @@ DEFAULT_CAPACITY = 2 << 30  # llama-cpp-python's own default: 2 GiB of saved sta
 
 def loaded_llama(summarizer: Summarizer) -> Any | None:
     """The in-process ``Llama`` behind a summarizer, or None when it talks to an endpoint."""
-    from ..llm.transport import EmbeddedTransport
+    from ..llm.embedded import EmbeddedTransport
     from ..llm.wrap import innermost
 
     transport = innermost(summarizer.transport)

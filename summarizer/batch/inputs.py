@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..article import Article, read_article
+from ..article import MAX_INPUT_BYTES, Article, over_limit, read_article
 from ..errors import InputError
+from ..sources.url import public_url
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm"})
 _GLOB_CHARS = frozenset("*?[")
@@ -35,20 +36,21 @@ class Item:
     text: str | None = None
     problem: str | None = None  # e.g. "no files match"; reading it raises InputError with this reason
 
-    def read(self) -> Article:
-        """The article, or ``InputError`` with a reason a person can act on."""
+    def read(self, max_bytes: int = MAX_INPUT_BYTES) -> Article:
+        """The article, or ``InputError`` with a reason a person can act on; ``max_bytes`` caps every kind:
+        a file, a saved page, and text given directly."""
         if self.problem is not None:
             raise InputError(f"{self.source}: {self.problem}")
         if self.text is not None:
-            if not self.text.strip():
-                raise InputError(f"{self.source}: the article is empty")
+            if len(self.text.encode("utf-8", "surrogatepass")) > max_bytes:
+                raise over_limit(self.source, max_bytes)
             return Article(text=self.text, source=self.source)
         assert self.path is not None
         if self.path.suffix.lower() in {".html", ".htm"}:
             from ..sources import load_article  # a saved page: brief its article body, not its markup
 
-            return load_article(self.path)
-        return read_article(self.path)
+            return load_article(self.path, max_bytes=max_bytes)
+        return read_article(self.path, max_bytes)
 
 
 def _article_files(directory: Path) -> list[Path]:
@@ -105,7 +107,8 @@ def as_items(texts_or_paths: Iterable[str | Path | Article]) -> Iterable[Item]:
         if isinstance(value, Path):
             yield Item(index, str(value), path=value)
         elif isinstance(value, Article):
-            yield Item(index, value.source, text=value.text)
+            # A URL as the source is shown and stored (JSONL, failures) without credentials or tokens.
+            yield Item(index, public_url(value.source), text=value.text)
         elif isinstance(value, str):
             yield Item(index, f"<text {index}>", text=value)
         else:

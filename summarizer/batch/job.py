@@ -87,13 +87,13 @@ class BatchSummary:
         return EXIT_INPUT if all(code == EXIT_INPUT for code in self.failure_codes) else EXIT_MODEL
 
 
-def _not_done(items: list[Item], done: set[tuple[str, str]], summary: BatchSummary) -> list[Item]:
+def _not_done(items: list[Item], done: set[tuple[str, str]], summary: BatchSummary, max_bytes: int) -> list[Item]:
     if not done:
         return items
     pending = []
     for item in items:
         try:
-            key = (item.source, content_hash(item.read().text))
+            key = (item.source, content_hash(item.read(max_bytes).text))
         except BriefError:
             key = None  # unreadable: it fails again, with its reason
         if key in done:
@@ -111,7 +111,7 @@ async def run_batch(job: BatchJob, display: BatchDisplay | None = None) -> Batch
     items = expand_paths(job.paths)
     summary.total = len(items)
     log = BriefLog(job.output, fsync=job.fsync)
-    pending = _not_done(items, log.done(), summary)
+    pending = _not_done(items, log.done(), summary, job.settings.max_input_bytes)
     log.open()
     failures = FailureLog(job.failures_path, fsync=job.fsync)
     previous_failures = {str(r.get("source")) for r in failures.previous}

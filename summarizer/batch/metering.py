@@ -34,7 +34,7 @@ class Meter:
         return prompt + completion_tokens
 
 
-def estimate_tokens(kwargs: dict[str, Any]) -> int:
+def estimate_request_tokens(kwargs: dict[str, Any]) -> int:
     """A cheap upper-ish guess of a request's prompt tokens (about four characters a token)."""
     size = sum(len(str(m.get("content") or "")) for m in kwargs.get("messages", []))
     if kwargs.get("tools"):
@@ -77,7 +77,7 @@ class MeteredTransport(TransportWrapper):
         return completion
 
     async def _acreate(self, **kwargs: Any) -> Any:
-        estimate = estimate_tokens(kwargs) if self.limits is not None else 0
+        estimate = estimate_request_tokens(kwargs) if self.limits is not None else 0
         if self.limits is not None:
             await self.limits.before_call(estimate)
         completion = await self.inner.acreate(**kwargs)

@@ -48,7 +48,7 @@ def request_body(messages: list[dict[str, str]], settings: Settings, mode: str) 
 
     _, body = handle_response_model(
         BriefDraft, mode=instructor_mode(mode), model=settings.model_name, messages=messages,
-        temperature=settings.temperature,
+        temperature=settings.temperature, max_tokens=settings.output_tokens,
     )
     return body
 
@@ -105,7 +105,7 @@ def _build_requests(engine: Engine, items: list[Item], mode: str) -> tuple[bytes
     settings = engine.summarizer.settings
     for item in items:
         try:
-            text = item.read().text
+            text = item.read(settings.max_input_bytes).text
             day = engine.published_for(item.source)
             # The synchronous flow's own first question (language instruction, first part of a long
             # article): its answer is then found by the same messages when the flow asks it.

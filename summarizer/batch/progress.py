@@ -54,12 +54,14 @@ class BarProgress:
 
     def phase(self, text: str) -> None:
         if not self.quiet:
-            self.console.print(f"[dim]… {text}[/]")
+            self.console.print(f"… {text}", style="dim", markup=False)
 
     def advance(self, result: BatchResult) -> None:
         self.written += result.ok
         if not result.ok and not self.quiet:
-            self.console.print(f"[red]failed[/] {result.error}", soft_wrap=True, markup=True)
+            from rich.text import Text  # the error quotes the model or the article: never markup
+
+            self.console.print(Text.assemble(("failed", "red"), " ", str(result.error)), soft_wrap=True)
         if self._task is not None:
             task = self._bar.tasks[self._task]
             speed = task.speed  # rich's moving average, in briefs per second

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -22,8 +22,9 @@ from ..article import Article
 from ..errors import BriefError, InputError, ModelError
 from ..lane import drain, off_loop
 from ..llm.wrap import layer
-from ..schema import Brief
+from ..schema import Brief, Meta
 from ..settings import Settings
+from ..sources.url import public_url
 from .cache import BriefCache, CacheKey
 from .inputs import Item, as_items, content_hash
 from .limits import Pacer, limits_for
@@ -54,6 +55,22 @@ class BatchResult:
         return self.brief is not None
 
 
+_PAGE_FIELDS = ("title", "author", "site", "url", "extracted_from")
+
+
+def _own_meta(cached: Meta, source: str, page: dict[str, str | None]) -> Meta:
+    """A cached brief's meta for the article at hand: the same text may come from another page, whose
+    source, title and URL are its own (never the page the brief was first written for)."""
+    own = {key: page.get(key) for key in _PAGE_FIELDS}
+    own["url"] = public_url(own["url"]) if own["url"] else None
+    return cached.model_copy(update={"source": public_url(source), **own})
+
+
+def _page_date(article: Article) -> date | None:
+    page_date = getattr(article, "published", None)
+    return page_date if isinstance(page_date, date) else None
+
+
 @dataclass
 class _Looked:
     """An article read and looked up: a cached brief, a prepared one, or why it cannot be briefed."""
@@ -63,6 +80,7 @@ class _Looked:
     hit: Brief | None = None
     prepared: Prepared | None = None
     error: BriefError | None = None
+    page: dict[str, str | None] = field(default_factory=dict)  # this article's own title, url… (a page)
 
 
 @dataclass
@@ -101,16 +119,19 @@ class Engine:
         File I/O, hashing, language detection and the prompt: one hop on the CPU lane.
         Raises ``BriefError`` when the item cannot be read.
         """
-        article = item.read()
-        looked = _Looked(content_hash(article.text))
+        article = item.read(self.summarizer.settings.max_input_bytes)
+        page_meta = getattr(article, "meta", None)
+        looked = _Looked(content_hash(article.text), page=page_meta() if callable(page_meta) else {})
         day = self.published_for(item.source)
         if self.cache is not None:
-            looked.key = CacheKey.for_article(looked.digest, self.summarizer.settings, day)
+            # A page's own date resolves its dates when none is given: it is part of what the brief depends on.
+            looked.key = CacheKey.for_article(looked.digest, self.summarizer.settings, day or _page_date(article))
             looked.hit = self.cache.get(looked.key)
             if looked.hit is not None:
                 return looked
         try:
-            looked.prepared = self.summarizer.prepare(article.text, published=day, source=item.source)
+            # The article itself, not only its text: a page's title, URL and date go into the brief's meta.
+            looked.prepared = self.summarizer.prepare(article, published=day, source=item.source)
         except BriefError as error:  # read, but cannot be briefed (too long): its failure keeps the hash
             looked.error = error
         return looked
@@ -122,7 +143,7 @@ class Engine:
             looked = await off_loop(self._look_up, item)
             digest, hit, key = looked.digest, looked.hit, looked.key
             if hit is not None:
-                brief = hit.model_copy(update={"meta": hit.meta.model_copy(update={"source": item.source})})
+                brief = hit.model_copy(update={"meta": _own_meta(hit.meta, item.source, looked.page)})
                 return BatchResult(item.index, item.source, digest, brief, cached=True, seconds=_since(started))
             if looked.error is not None:
                 raise looked.error

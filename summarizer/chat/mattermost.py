@@ -12,7 +12,7 @@ from typing import Any
 from summarizer.schema import Brief
 
 from .limits import FACT_CAP, ITEM_CAP, MATTERMOST_POST_TEXT, SUMMARY_CAP
-from .outline import WARNINGS_HEADING, footer_line, outline, position_line, warnings_list
+from .outline import WARNINGS_HEADING, footer_line, outline, stated_line, warnings_list
 from .text import commonmark_safe, join_within, more_text, shorten
 
 # Mattermost renders CommonMark with autolinked URLs, images, @mentions and ~channel links.
@@ -45,7 +45,7 @@ def render_mattermost(brief: Brief) -> dict[str, Any]:
     if o.positions:
         # Everything but the positions is short by construction; they get the rest.
         fixed = len("\n\n".join(head + tail)) + len("\n\n") * 2 + len("**Positions**\n")
-        lines = [f"- {position_line(s, _SAFE, _bold)}" for s in o.positions]
+        lines = [f"- {stated_line(s, _SAFE, _bold)}" for s in o.positions]
         body = join_within(lines, MATTERMOST_POST_TEXT - fixed, sep="\n", more=more_text("position"))
         blocks = [*head, f"**Positions**\n{body}"]
     return {"text": "\n\n".join(blocks + tail)}

@@ -139,7 +139,7 @@ def warnings_list(
     return join_within(items, limit, sep=sep, more=more_text("warning"))
 
 
-def position_line(stated: Stated, transform: Callable[[str], str], bold: Callable[[str], str]) -> str:
+def stated_line(stated: Stated, transform: Callable[[str], str], bold: Callable[[str], str]) -> str:
     """``Speaker: stance “quote”`` in one platform's escaping and bold syntax, within the caps."""
     speaker = bold(shorten(stated.speaker, SPEAKER_CAP, transform))
     parts = [shorten(stated.stance, STANCE_CAP, transform)] if stated.stance else []

@@ -32,7 +32,7 @@ from summarizer.schema import Brief
 from .errors import ChatDeliveryError
 from .platforms import Platform, check_platform, render_payload
 from .text import clean, shorten
-from .transport import HttpResponse, Transport, TransportError, redact_url, scrub, urllib_transport
+from .transport import HttpPost, HttpResponse, TransportError, redact_url, scrub, urllib_transport
 from .wire import encode
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ def post_brief(
     timeout: float = 10.0,
     max_attempts: int = 5,
     sleep: Callable[[float], None] = time.sleep,
-    transport: Transport = urllib_transport,
+    transport: HttpPost = urllib_transport,
 ) -> PostResult:
     """Render ``brief`` for ``platform`` and post it to ``webhook_url``.
 
@@ -99,7 +99,7 @@ def post_payload(
     timeout: float = 10.0,
     max_attempts: int = 5,
     sleep: Callable[[float], None] = time.sleep,
-    transport: Transport = urllib_transport,
+    transport: HttpPost = urllib_transport,
 ) -> PostResult:
     """Post an already rendered payload (see :func:`post_brief`)."""
     name = check_platform(platform)
@@ -168,7 +168,7 @@ def _judge(response: HttpResponse, platform: Platform, host: str, url: str, atte
         return response
     error = platform_error(platform, response, url)
     if status == 429:
-        retry_after = retry_after_seconds(response)
+        retry_after = response_retry_after(response)
         if retry_after is not None and retry_after > MAX_RETRY_AFTER:
             raise ChatDeliveryError(
                 f"{platform} at {host}: rate limited for {retry_after:.0f} s, over the cap",
@@ -216,7 +216,7 @@ def response_reason(status: int) -> str:
     )
 
 
-def retry_after_seconds(response: HttpResponse) -> float | None:
+def response_retry_after(response: HttpResponse) -> float | None:
     """Seconds to wait: the shared header parser, then Discord's JSON ``retry_after``."""
     seconds = parse_retry_after(response.header)
     if seconds is not None:

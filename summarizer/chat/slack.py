@@ -24,7 +24,7 @@ from .limits import (
     SLACK_TOTAL_TEXT_BUDGET,
     SUMMARY_CAP,
 )
-from .outline import WARNINGS_HEADING, footer_line, outline, position_line, warnings_list
+from .outline import WARNINGS_HEADING, footer_line, outline, stated_line, warnings_list
 from .text import join_within, more_text, shorten, slack_safe
 
 Block = dict[str, Any]
@@ -61,7 +61,7 @@ def render_slack(brief: Brief) -> dict[str, Any]:
     tail.append({"type": "context", "elements": [_mrkdwn(footer)]})
 
     fixed = sum(_text_length(b) for b in head + tail)
-    lines = [f"• {position_line(s, slack_safe, _bold)}" for s in o.positions]
+    lines = [f"• {stated_line(s, slack_safe, _bold)}" for s in o.positions]
     sections = _chunk_lines(
         lines,
         heading="*Positions*",

@@ -12,7 +12,7 @@ from typing import Any
 from summarizer.schema import Brief
 
 from .limits import FACT_CAP, ITEM_CAP, SUMMARY_CAP, TEAMS_BODY_BYTES_BUDGET, TEAMS_CARD_VERSION
-from .outline import WARNINGS_HEADING, Outline, footer_line, outline, position_line, warnings_list
+from .outline import WARNINGS_HEADING, Outline, footer_line, outline, stated_line, warnings_list
 from .text import join_within, markdown_safe, more_text, shorten
 from .wire import encode
 
@@ -46,7 +46,7 @@ def render_teams(brief: Brief) -> dict[str, Any]:
     middle: list[Element] = []
     if o.positions:
         middle = [_text("Positions", weight="Bolder", spacing="Medium")]
-        lines = [_text(position_line(s, _SAFE, _bold), spacing="Small") for s in o.positions]
+        lines = [_text(stated_line(s, _SAFE, _bold), spacing="Small") for s in o.positions]
         middle += _fit(lines, base=_message(head + middle + tail), more=more_text("position"))
     return _message(head + middle + tail)
 

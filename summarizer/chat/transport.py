@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from summarizer.errors import DeliveryFailed
+
 # Error bodies are short; a cap keeps a misbehaving server from filling memory.
 _MAX_RESPONSE_BYTES = 64 * 1024
 
@@ -37,7 +39,7 @@ class HttpResponse:
         return self.body.decode("utf-8", errors="replace")
 
 
-class TransportError(Exception):
+class TransportError(DeliveryFailed):
     """The request got no HTTP answer (refused, reset, timed out). The message has no URL.
 
     ``sent`` is False only when no connection was made (refused, no such host, a connect timeout,
@@ -49,7 +51,10 @@ class TransportError(Exception):
         self.sent = sent
 
 
-class Transport(Protocol):
+class HttpPost(Protocol):
+    """How a webhook post is sent (``urllib_transport``, or a fake in tests); not ``llm.transport.Transport``."""
+
+
     def __call__(self, url: str, body: bytes, headers: Mapping[str, str], timeout: float) -> HttpResponse: ...
 
 

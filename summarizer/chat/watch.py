@@ -36,6 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from summarizer.article import MAX_INPUT_BYTES
 from summarizer.errors import EXIT_DELIVERY, EXIT_INPUT, EXIT_MODEL, EXIT_OK, InputError
 
 from .errors import HeldBack, WatchLocked, WatchStateError
@@ -46,7 +47,6 @@ ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
 STATE_VERSION = 2
 STATE_NAME = ".brief-watch.json"
 LOCK_NAME = ".brief-watch.lock"
-DEFAULT_MAX_BYTES = 5_000_000  # Settings.max_input_bytes
 _ERROR_CAP = 300
 
 T = TypeVar("T")
@@ -121,7 +121,7 @@ def watch(
     once: bool = False,
     max_failures: int | None = 5,
     settle_seconds: float = 0.0,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int = MAX_INPUT_BYTES,
     on_event: Callable[[WatchEvent], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> WatchReport:

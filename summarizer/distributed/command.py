@@ -47,7 +47,7 @@ def quiet_ray(verbose: bool) -> None:
 
 
 def ray_batch(job: RayJob, console: Any, *, quiet: bool, verbose: bool) -> RaySummary:
-    """Run ``job`` with a running count on stderr; returns the tally (the caller prints ``summary_lines``)."""
+    """Run ``job`` with a running count on stderr; returns the tally (the caller prints ``ray_summary_lines``)."""
     if not ray_available():
         raise InputError("--engine ray needs Ray: pip install 'brief-summarizer[ray]'")
     from .job import connect
@@ -71,7 +71,7 @@ def ray_batch(job: RayJob, console: Any, *, quiet: bool, verbose: bool) -> RaySu
         return run_ray_job(job, on_rows=advance)
 
 
-def summary_lines(summary: RaySummary, output: Path) -> list[str]:
+def ray_summary_lines(summary: RaySummary, output: Path) -> list[str]:
     lines = [
         f"done {summary.done}, failed {summary.failed} this run; {summary.already} already in {output} (skipped)",
         f"tokens in {summary.prompt_tokens:,} / out {summary.completion_tokens:,} in {summary.calls} call(s); "
@@ -91,4 +91,4 @@ def ray_job_from_options(paths: list[str], output: Path, settings: Settings, **o
     return RayJob(inputs=list(paths), output=output, settings=settings, endpoints=urls, **options)
 
 
-__all__ = ["check_ray_options", "ray_batch", "ray_job_from_options", "summary_lines"]
+__all__ = ["check_ray_options", "ray_batch", "ray_job_from_options", "ray_summary_lines"]

@@ -13,9 +13,10 @@ from typing import Annotated
 
 import typer
 
-from ..errors import BriefError, InputError
+from ..console import error_line, print_traceback
+from ..errors import EXIT_BELOW, BriefError, InputError
+from ..options import BaseUrlOption, MaxRetriesOption, ModelOption, ModeOption, VerboseOption
 
-EXIT_BELOW = 3  # the score fell under --fail-under
 HELP = (
     "Score briefs against human gold: brief eval DATASET — a folder of Giveme5W1H .json files (5W1H answers) "
     "or a PolNeAR .jsonl (who said what) — or brief eval --compare A.json B.json."
@@ -41,12 +42,10 @@ def eval_command(
     prompt: Annotated[
         str | None, typer.Option(help="System prompt file prompts/NAME.md instead of prompts/brief.md.")
     ] = None,
-    model: Annotated[str | None, typer.Option(help="Model name at the endpoint [env BRIEF_MODEL].")] = None,
-    base_url: Annotated[
-        str | None, typer.Option(help="OpenAI-compatible endpoint [env OPENAI_BASE_URL].", show_default=False)
-    ] = None,
-    mode: Annotated[str | None, typer.Option(help="auto, tools, json, md_json, json_schema.")] = None,
-    max_retries: Annotated[int | None, typer.Option(help="Re-asks when the answer fails validation.")] = None,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
+    mode: ModeOption = None,
+    max_retries: MaxRetriesOption = None,
     timeout: Annotated[
         float | None, typer.Option(help="Seconds per request (a busy shared server queues requests).")
     ] = None,
@@ -56,7 +55,7 @@ def eval_command(
     ] = None,
     per_article: Annotated[bool, typer.Option("--articles/--no-articles", help="Show the per-article table.")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log requests; show tracebacks.")] = False,
+    verbose: VerboseOption = False,
 ) -> None:
     from rich.console import Console
 
@@ -76,8 +75,9 @@ def eval_command(
             return
         if len(paths) != 1:
             raise InputError("brief eval takes one DATASET (or --compare A.json B.json)")
-        if mode is not None and mode not in ("auto", "tools", "json", "md_json", "json_schema"):
-            raise InputError(f"unknown --mode {mode!r}")
+        from ..settings import resolve_settings
+
+        settings = resolve_settings(model=model, base_url=base_url, mode=mode, max_retries=max_retries, timeout=timeout)
         from .attribution import is_polnear, load_polnear
         from .loader import load_dataset
         from .scorecard import evaluate, evaluate_attribution
@@ -86,11 +86,6 @@ def eval_command(
         attribution = is_polnear(paths[0])
         loader = load_polnear if attribution else load_dataset
         articles = loader(paths[0], limit=limit, ids=wanted)
-        from ..settings import settings_from_env
-
-        settings = settings_from_env().with_overrides(
-            model=model, base_url=base_url, mode=mode, max_retries=max_retries, timeout=timeout
-        )
         total = len(articles)
 
         def progress(done: int, run: object) -> None:
@@ -100,16 +95,15 @@ def eval_command(
 
             assert isinstance(run, ArticleRun)
             state = f"failed: {run.error}" if run.error else "ok"
-            stderr.print(f"[dim]\\[{done}/{total}] {run.article.id[:10]} {run.seconds:.0f}s {state}[/]")
+            line = f"[{done}/{total}] {run.article.id[:10]} {run.seconds:.0f}s {state}"
+            stderr.print(line, style="dim", markup=False)
 
         run = evaluate_attribution if attribution else evaluate
         report = run(articles, settings, dataset=str(paths[0]), prompt=prompt, on_progress=progress)
     except BriefError as error:
-        stderr.print(f"[bold red]brief:[/] {error}", soft_wrap=True)
+        stderr.print(error_line("brief", error), soft_wrap=True)
         if verbose:
-            import traceback
-
-            traceback.print_exception(error)
+            print_traceback(error)
         raise typer.Exit(error.exit_code) from None
     except KeyboardInterrupt:
         stderr.print("brief: interrupted")

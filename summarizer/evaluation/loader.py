@@ -88,7 +88,7 @@ def parse_article(data: dict[str, Any], *, article_id: str) -> GoldArticle:
     )
 
 
-def load_article(path: Path) -> GoldArticle:
+def load_gold_article(path: Path) -> GoldArticle:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
@@ -114,5 +114,5 @@ def load_dataset(path: Path, *, limit: int | None = None, ids: list[str] | None 
         files = [f for f in files if any(f.stem.startswith(i) for i in ids)]
     if not files:
         raise InputError(f"{path}: no Giveme5W1H .json files")
-    articles = [load_article(f) for f in files]
+    articles = [load_gold_article(f) for f in files]
     return articles[:limit] if limit else articles

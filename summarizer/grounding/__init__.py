@@ -6,12 +6,14 @@ article as given, ``speaker_of`` reads the attribution around a quote.
 
 from __future__ import annotations
 
+from summarizer.grounding.index import ArticleIndex
 from summarizer.grounding.normalize import normalize
 from summarizer.grounding.spans import FUZZY_THRESHOLD, Match, find_all, find_quote, inside_quotation_marks
 from summarizer.grounding.speakers import same_actor, speaker_of
 
 __all__ = [
     "FUZZY_THRESHOLD",
+    "ArticleIndex",
     "Match",
     "find_all",
     "find_quote",

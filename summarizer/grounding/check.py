@@ -10,6 +10,9 @@ Deterministic repairs only — no model call happens here:
 * date mentions are located and resolved against the publication date, and mentions the
   model missed are added from the article.
 
+Every check reads the article's ``ArticleIndex`` (``index.py``): built once per brief, so
+quoted regions, sentences, names and date mentions are found once, not once per check.
+
 What cannot be repaired is returned as ``failures`` so the caller can make one targeted
 re-ask for just those items (see ``repair.py``), then give up on them with warnings.
 """
@@ -20,9 +23,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..dates import find_date_mentions, resolve_mention
+from ..dates import resolve_mention
 from ..schema import Actor, ActorDraft, BriefDraft, DateMention, DateMentionDraft, Place, Position, Span
-from .spans import find_all, find_quote, inside_quotation_marks, quoted_regions
+from .index import ArticleIndex, as_index
+from .spans import find_all, find_quote, inside_quotation_marks
 from .speakers import same_actor, speaker_of
 
 
@@ -56,7 +60,7 @@ class Grounded:
 _ALIASES = (("US", "United States"), ("U.S.", "United States"), ("UK", "United Kingdom"), ("UN", "United Nations"))
 
 
-def locate_name(article: str, name: str, *, surname: bool = True) -> list[Span]:
+def locate_name(article: str | ArticleIndex, name: str, *, surname: bool = True) -> list[Span]:
     """Where a name, or a shorter form of it that the article uses, occurs.
 
     ``surname``: a person named in full may be found by the last word alone ("Kirby"); not a place,
@@ -80,7 +84,7 @@ def locate_name(article: str, name: str, *, surname: bool = True) -> list[Span]:
     return []
 
 
-def _ground_actors(article: str, actors: list[ActorDraft], out: Grounded) -> None:
+def _ground_actors(article: ArticleIndex, actors: list[ActorDraft], out: Grounded) -> None:
     for draft in actors:
         out.checked += 1
         evidence = locate_name(article, draft.name)
@@ -95,7 +99,7 @@ def _ground_actors(article: str, actors: list[ActorDraft], out: Grounded) -> Non
         out.who.append(Actor(**draft.model_dump(), evidence=evidence))
 
 
-def _ground_places(article: str, places: list[str], out: Grounded) -> None:
+def _ground_places(article: ArticleIndex, places: list[str], out: Grounded) -> None:
     for name in places:
         out.checked += 1
         evidence = locate_name(article, name, surname=False)
@@ -142,13 +146,14 @@ def _merge_same_dates(mentions: list[DateMention]) -> list[DateMention]:
 
 
 def _ground_dates(
-    article: str, drafts: list[DateMentionDraft], published: date | None, out: Grounded
+    index: ArticleIndex, drafts: list[DateMentionDraft], published: date | None, out: Grounded
 ) -> None:
-    found = [Span(start=s, end=e) for s, e in find_date_mentions(article)]
+    article = index.text
+    found = [Span(start=s, end=e) for s, e in index.date_mentions]
     taken: set[Span] = set()
     dated: list[DateMention] = []
     for draft in drafts:
-        spans = find_all(article, draft.mention)
+        spans = find_all(index, draft.mention)
         if not spans:
             out.warnings.append(f"dropped date {draft.mention!r}: those words are not in the article")
             continue
@@ -168,29 +173,32 @@ def _ground_dates(
         out.warnings.append("no publication date given: dates without a year are left unresolved")
 
 
-def check_position(article: str, draft: Position, out: Grounded) -> tuple[Position, str | None]:
+def check_position(
+    article: str | ArticleIndex, draft: Position, out: Grounded
+) -> tuple[Position, str | None]:
     """Verify one position's quote and speaker; returns the checked copy and a failure reason, if any."""
+    index = as_index(article)
     position = draft.model_copy()
-    position.actor_evidence = locate_name(article, position.actor)
+    position.actor_evidence = locate_name(index, position.actor)
     position.quote_verified, position.quote_span = False, None
     if not position.quote or not position.quote.strip():
         position.quote = None
         return position, None
     out.checked += 1
-    match = find_quote(article, position.quote)
+    match = find_quote(index, position.quote)
     if match.span is None:
         return position, "these words are not in the article"
-    if not inside_quotation_marks(article, match.span):
+    if not inside_quotation_marks(index, match.span):
         return position, "these are the reporter's words, not words inside quotation marks"
-    snapped = match.span.of(article)
+    snapped = match.span.of(index.text)
     if match.status == "fuzzy":
         out.warnings.append(f"quote of {position.actor} corrected to the article's exact words: “{_clip(snapped)}”")
     position.quote, position.quote_span, position.quote_verified = snapped, match.span, True
-    speaker = speaker_of(article, match.span)
+    speaker = speaker_of(index, match.span)
     if speaker and not same_actor(speaker, position.actor):
         out.warnings.append(f"quote “{_clip(snapped)}” re-attributed from {position.actor} to {speaker}")
         position.actor = speaker
-        position.actor_evidence = locate_name(article, speaker)
+        position.actor_evidence = locate_name(index, speaker)
     out.verified += 1
     return position, None
 
@@ -206,7 +214,7 @@ def _is_duplicate(position: Position, kept: list[Position]) -> bool:
     return position.quote_span is not None and any(k.quote_span == position.quote_span for k in kept)
 
 
-def ground_positions(article: str, positions: list[Position], out: Grounded) -> None:
+def ground_positions(article: str | ArticleIndex, positions: list[Position], out: Grounded) -> None:
     for draft in positions:
         position, reason = check_position(article, draft, out)
         if _is_duplicate(position, out.positions):
@@ -216,7 +224,7 @@ def ground_positions(article: str, positions: list[Position], out: Grounded) -> 
         out.positions.append(position)
 
 
-def apply_repairs(article: str, out: Grounded, repairs: dict[int, str | None]) -> None:
+def apply_repairs(article: str | ArticleIndex, out: Grounded, repairs: dict[int, str | None]) -> None:
     """Re-check the failed positions with the quotes a targeted re-ask returned.
 
     Faithfulness keeps describing the model's first answer: a repair does not change it.
@@ -254,16 +262,21 @@ class QuotedPassage:
     speaker: str | None
 
 
-def quoted_passages(article: str) -> list[QuotedPassage]:
+def quoted_passages(article: str | ArticleIndex) -> list[QuotedPassage]:
     """Every quoted passage of the article (inner words, trimmed) with its attributed speaker.
 
-    Computed once per brief: attributing a passage is the costly part of grounding.
+    Computed once per article: attributing a passage is the costly part of grounding.
     """
+    index = as_index(article)
+    return index.remember("passages", lambda: _quoted_passages(index))
+
+
+def _quoted_passages(index: ArticleIndex) -> list[QuotedPassage]:
     passages = []
-    for a, b in quoted_regions(article):
-        span = _trimmed(article, a + 1, b)
-        if span.end - span.start > 3 and not _looks_like_a_title(span.of(article)):
-            passages.append(QuotedPassage(span, speaker_of(article, span)))
+    for a, b in index.quoted_regions:
+        span = _trimmed(index.text, a + 1, b)
+        if span.end - span.start > 3 and not _looks_like_a_title(span.of(index.text)):
+            passages.append(QuotedPassage(span, speaker_of(index, span)))
     return passages
 
 
@@ -279,7 +292,7 @@ def _looks_like_a_title(words: str) -> bool:
 
 
 def attach_article_quotes(
-    article: str, out: Grounded, passages: list[QuotedPassage], min_similarity: float = 45.0
+    article: str | ArticleIndex, out: Grounded, passages: list[QuotedPassage], min_similarity: float = 45.0
 ) -> None:
     """Give quote-less positions the article's own quoted words by the same speaker.
 
@@ -290,6 +303,7 @@ def attach_article_quotes(
     """
     from rapidfuzz import fuzz
 
+    article = as_index(article).text
     used = {p.quote_span for p in out.positions if p.quote_span is not None}
     for position in out.positions:
         if position.quote:
@@ -311,13 +325,17 @@ def attach_article_quotes(
         out.warnings.append(f"quote of {position.actor} taken from the article: “{_clip(best.of(article))}”")
 
 
-def add_missed_quotes(article: str, out: Grounded, passages: list[QuotedPassage], min_chars: int = 12) -> None:
+def add_missed_quotes(
+    article: str | ArticleIndex, out: Grounded, passages: list[QuotedPassage], min_chars: int = 12
+) -> None:
     """Add a position for each quoted passage of the article that no position covers.
 
     Small models report two or three positions and skip the rest. A quoted passage whose
     speaker the attribution names is a stated position by definition; its stance is the
     article's own sentence around it, so nothing is invented.
     """
+    index = as_index(article)
+    article = index.text
     used = [p.quote_span for p in out.positions if p.quote_span is not None]
     for passage in passages:
         span = passage.span
@@ -334,7 +352,7 @@ def add_missed_quotes(article: str, out: Grounded, passages: list[QuotedPassage]
                 quote=span.of(article),
                 quote_span=span,
                 quote_verified=True,
-                actor_evidence=locate_name(article, speaker),
+                actor_evidence=locate_name(index, speaker),
             )
         )
         used.append(span)
@@ -355,18 +373,20 @@ def give_up_on_failures(out: Grounded) -> None:
     out.failures = []
 
 
-def ground(draft: BriefDraft, article: str, published: date | None) -> Grounded:
-    """Check every quote, name, place and date of ``draft`` against ``article``."""
+def ground(draft: BriefDraft, article: str | ArticleIndex, published: date | None) -> Grounded:
+    """Check every quote, name, place and date of ``draft`` against the article (or its index)."""
+    index = as_index(article)
     out = Grounded(who=[], where=[], when=[], positions=[])
-    _ground_actors(article, draft.who, out)
-    _ground_places(article, draft.where, out)
-    _ground_dates(article, draft.when, published, out)
-    ground_positions(article, [Position(**p.model_dump()) for p in draft.positions], out)
+    _ground_actors(index, draft.who, out)
+    _ground_places(index, draft.where, out)
+    _ground_dates(index, draft.when, published, out)
+    ground_positions(index, [Position(**p.model_dump()) for p in draft.positions], out)
     return out
 
 
-def complete_from_article(article: str, out: Grounded) -> None:
+def complete_from_article(article: str | ArticleIndex, out: Grounded) -> None:
     """After repairs: fill quote-less positions and add missed ones from the article's own quotes."""
-    passages = quoted_passages(article)
-    attach_article_quotes(article, out, passages)
-    add_missed_quotes(article, out, passages)
+    index = as_index(article)
+    passages = quoted_passages(index)
+    attach_article_quotes(index, out, passages)
+    add_missed_quotes(index, out, passages)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz import fuzz
 
+from summarizer.grounding.index import ArticleIndex, as_index
 from summarizer.grounding.normalize import QUOTE_CHARS, normalized
 from summarizer.schema import Span
 
@@ -46,10 +46,6 @@ _EDGE_JUNK = "".join(QUOTE_CHARS) + " \t\r\n\u00a0"
 _EDGE_PUNCT = " .,;:!?-"
 _SPLIT = re.compile(r"\s*(?:\.{3,}|\[[^\]]{0,80}\])\s*")
 
-_OPEN_DOUBLE = frozenset("“„«‟〝")
-_CLOSE_DOUBLE = frozenset("”»〞〟")
-_STRAIGHT = frozenset('"＂')
-
 Status = Literal["exact", "normalised", "fuzzy", "missing"]
 
 
@@ -76,17 +72,8 @@ _MISSING = Match("missing", None, 0.0)
 # --- quoted passages ---------------------------------------------------------------
 
 
-def _is_word(ch: str) -> bool:
-    return ch.isalnum()
-
-
-_DOUBLE_MARK = re.compile("[" + re.escape("".join(sorted(_OPEN_DOUBLE | _CLOSE_DOUBLE | _STRAIGHT))) + "]")
-_SINGLE_MARK = re.compile("[‘’'‹›]")
-
-
-@lru_cache(maxsize=64)
-def quoted_regions(text: str) -> tuple[tuple[int, int], ...]:
-    """The quoted passages of ``text`` as ``(open, close)`` indices of their marks.
+def quoted_regions(article: str | ArticleIndex) -> tuple[tuple[int, int], ...]:
+    """The quoted passages of the article as ``(open, close)`` indices of their marks.
 
     The passage's words are ``text[open + 1 : close]``. Double quotes (straight or
     curly, guillemets) and single quotes are paired within a paragraph; an opening
@@ -96,57 +83,10 @@ def quoted_regions(text: str) -> tuple[tuple[int, int], ...]:
     >>> quoted_regions('He said “yes” and ‘no’.')
     ((8, 12), (18, 21))
     """
-    regions: list[tuple[int, int]] = []
-    offset = 0
-    for para in text.split("\n"):
-        regions.extend((a + offset, b + offset) for a, b in _double_regions(para))
-        regions.extend((a + offset, b + offset) for a, b in _single_regions(para))
-        offset += len(para) + 1
-    return tuple(sorted(regions))
+    return as_index(article).quoted_regions
 
 
-def _double_regions(para: str) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    opened = -1
-    for mark in _DOUBLE_MARK.finditer(para):  # visiting only the marks: a Python loop over every char is slow
-        i, ch = mark.start(), mark.group()
-        before = para[i - 1] if i else " "
-        after = para[i + 1] if i + 1 < len(para) else " "
-        looks_open = (before.isspace() or before in "([{-—–/:") and not after.isspace()
-        if opened < 0:
-            if ch in _OPEN_DOUBLE or ch in _STRAIGHT or looks_open:
-                opened = i
-        elif ch in _OPEN_DOUBLE and looks_open and ch not in _CLOSE_DOUBLE:
-            # A second opening mark: the first one was never closed; restart here.
-            opened = i
-        else:
-            out.append((opened, i))
-            opened = -1
-    if opened >= 0 and len(para) - opened > 1:
-        out.append((opened, len(para)))
-    return out
-
-
-def _single_regions(para: str) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    opened = -1
-    for mark in _SINGLE_MARK.finditer(para):
-        i, ch = mark.start(), mark.group()
-        before = para[i - 1] if i else " "
-        after = para[i + 1] if i + 1 < len(para) else " "
-        if _is_word(before) and _is_word(after):
-            continue  # apostrophe: don’t, O’Neill
-        if opened < 0:
-            if ch in "‘'‹" and not _is_word(before) and not after.isspace():
-                opened = i
-        elif ch in "’'›" and not before.isspace() and not _is_word(after):
-            if i - opened <= 400:
-                out.append((opened, i))
-            opened = -1
-    return out
-
-
-def inside_quotation_marks(text: str, span: Span) -> bool:
+def inside_quotation_marks(article: str | ArticleIndex, span: Span) -> bool:
     """Whether ``span`` lies within one quoted passage of ``text``.
 
     A span that includes the passage's own quotation marks also counts.
@@ -159,7 +99,7 @@ def inside_quotation_marks(text: str, span: Span) -> bool:
     """
     if span.end <= span.start:
         return False
-    for open_, close in quoted_regions(text):
+    for open_, close in as_index(article).quoted_regions:
         if open_ <= span.start and span.end <= close + 1:
             return True
         if open_ > span.start:
@@ -170,7 +110,7 @@ def inside_quotation_marks(text: str, span: Span) -> bool:
 # --- names -------------------------------------------------------------------------
 
 
-def find_all(text: str, needle: str) -> list[Span]:
+def find_all(article: str | ArticleIndex, needle: str) -> list[Span]:
     """Every whole-word occurrence of ``needle`` in ``text`` (exact or normalised).
 
     Whole words: ``Iran`` is not found inside ``Iranian``, but ``Clinton`` is found in
@@ -182,15 +122,17 @@ def find_all(text: str, needle: str) -> list[Span]:
     needle_norm = normalized(needle)[0]
     if not needle_norm:
         return []
-    norm, starts, ends = normalized(text)
-    check_left = _is_word(needle_norm[0])
-    check_right = _is_word(needle_norm[-1])
+    index = as_index(article)
+    text = index.text
+    norm, starts, ends = index.normalized
+    check_left = needle_norm[0].isalnum()
+    check_right = needle_norm[-1].isalnum()
     spans: list[Span] = []
     i = norm.find(needle_norm)
     while i >= 0:
         s, e = starts[i], ends[i + len(needle_norm) - 1]
-        if not (check_left and s > 0 and _is_word(text[s - 1])) and not (
-            check_right and e < len(text) and _is_word(text[e])
+        if not (check_left and s > 0 and text[s - 1].isalnum()) and not (
+            check_right and e < len(text) and text[e].isalnum()
         ):
             if not spans or spans[-1].start != s:
                 spans.append(Span(start=s, end=e))
@@ -201,7 +143,9 @@ def find_all(text: str, needle: str) -> list[Span]:
 # --- quotes ------------------------------------------------------------------------
 
 
-def find_quote(text: str, quote: str, *, min_score: float = FUZZY_THRESHOLD, min_length: int = 12) -> Match:
+def find_quote(
+    article: str | ArticleIndex, quote: str, *, min_score: float = FUZZY_THRESHOLD, min_length: int = 12
+) -> Match:
     """Locate ``quote`` in ``text``: exact, then normalised, then bounded fuzzy.
 
     * ``exact``: the quote as given (less surrounding white space) is a substring of
@@ -226,22 +170,24 @@ def find_quote(text: str, quote: str, *, min_score: float = FUZZY_THRESHOLD, min
     core = quote.strip(_EDGE_JUNK)
     if not core:
         return _MISSING
+    index = as_index(article)
+    text = index.text
     as_given = quote.strip()
-    exact = _pick(text, _occurrences(text, as_given))
+    exact = _pick(index, _occurrences(text, as_given))
     if exact is not None:
         # The quote's own marks matched the article's: report the words only.
         start = exact + as_given.index(core)
         return Match("exact", Span(start=start, end=start + len(core)), 100.0)
-    verbatim = _pick(text, _occurrences(text, core))
+    verbatim = _pick(index, _occurrences(text, core))
     if verbatim is not None and (
         len(core) >= min_length
-        or inside_quotation_marks(text, Span(start=verbatim, end=verbatim + len(core)))
+        or inside_quotation_marks(index, Span(start=verbatim, end=verbatim + len(core)))
     ):
         # Only the quotation marks around it differ. A short quote ('successful')
         # passes too when the article itself quotes those exact words.
         return Match("normalised", Span(start=verbatim, end=verbatim + len(core)), 100.0)
 
-    norm, starts, ends = normalized(text)
+    norm, starts, ends = index.normalized
     needle = normalized(core)[0]
     trimmed = needle.strip(_EDGE_PUNCT)
     if len(trimmed) < min_length:
@@ -250,16 +196,16 @@ def find_quote(text: str, quote: str, *, min_score: float = FUZZY_THRESHOLD, min
         hits = _occurrences(norm, variant)
         if hits:
             spans = [(starts[i], ends[i + len(variant) - 1]) for i in hits]
-            chosen = _pick_span(text, spans)
+            chosen = _pick_span(index, spans)
             return Match("normalised", Span(start=chosen[0], end=chosen[1]), 100.0)
 
     parts = [p for p in (p.strip(_EDGE_PUNCT) for p in _SPLIT.split(trimmed)) if p]
     if len(parts) > 1:
-        found = _match_parts(text, parts, min_score, min_length)
+        found = _match_parts(index, parts, min_score, min_length)
         if found is not None:
             return found
 
-    hit = _fuzzy(norm, trimmed, 0, len(norm), min_score)
+    hit = _fuzzy(index, trimmed, 0, len(norm), min_score)
     if hit is None:
         return _MISSING
     s, e, score = hit
@@ -275,28 +221,28 @@ def _occurrences(haystack: str, needle: str, limit: int = 20) -> list[int]:
     return out
 
 
-def _pick(text: str, hits: list[int]) -> int | None:
-    return None if not hits else hits[0] if len(hits) == 1 else _pick_span(text, [(i, i) for i in hits])[0]
+def _pick(index: ArticleIndex, hits: list[int]) -> int | None:
+    return None if not hits else hits[0] if len(hits) == 1 else _pick_span(index, [(i, i) for i in hits])[0]
 
 
-def _pick_span(text: str, spans: list[tuple[int, int]]) -> tuple[int, int]:
+def _pick_span(index: ArticleIndex, spans: list[tuple[int, int]]) -> tuple[int, int]:
     if len(spans) > 1:
         for s, e in spans:
-            if inside_quotation_marks(text, Span(start=s, end=max(e, s + 1))):
+            if inside_quotation_marks(index, Span(start=s, end=max(e, s + 1))):
                 return s, e
     return spans[0]
 
 
-def _match_parts(text: str, parts: list[str], min_score: float, min_length: int) -> Match | None:
+def _match_parts(index: ArticleIndex, parts: list[str], min_score: float, min_length: int) -> Match | None:
     """Match the parts of a quote cut at ellipses/insertions, in order, close together."""
     if sum(len(p) for p in parts) < min_length:
         return None
-    norm, starts, ends = normalized(text)
+    norm, starts, ends = index.normalized
     for first in _occurrences(norm, parts[0], limit=10) or [None]:
         status: Status = "normalised"
         score = 100.0
         if first is None:
-            hit = _fuzzy(norm, parts[0], 0, len(norm), min_score) if len(parts[0]) >= min_length else None
+            hit = _fuzzy(index, parts[0], 0, len(norm), min_score) if len(parts[0]) >= min_length else None
             if hit is None:
                 return None
             first, pos, score = hit
@@ -309,7 +255,7 @@ def _match_parts(text: str, parts: list[str], min_score: float, min_length: int)
             if i >= 0:
                 pos = i + len(part)
                 continue
-            hit = _fuzzy(norm, part, pos, window_end, min_score) if len(part) >= min_length else None
+            hit = _fuzzy(index, part, pos, window_end, min_score) if len(part) >= min_length else None
             if hit is None:
                 break
             pos, score, status = hit[1], min(score, hit[2]), "fuzzy"
@@ -318,15 +264,9 @@ def _match_parts(text: str, parts: list[str], min_score: float, min_length: int)
     return None
 
 
-@lru_cache(maxsize=64)
-def _word_edges(norm: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """Start and end offsets of the white-space separated words of ``norm``."""
-    words = [m.span() for m in re.finditer(r"\S+", norm)]
-    return tuple(s for s, _ in words), tuple(e for _, e in words)
-
-
-def _fuzzy(norm: str, needle: str, lo: int, hi: int, min_score: float) -> tuple[int, int, float] | None:
-    """Best word-aligned fuzzy match of ``needle`` in ``norm[lo:hi]``: (start, end, ratio)."""
+def _fuzzy(index: ArticleIndex, needle: str, lo: int, hi: int, min_score: float) -> tuple[int, int, float] | None:
+    """Best word-aligned fuzzy match of ``needle`` in the normalised text's ``[lo:hi]``: (start, end, ratio)."""
+    norm = index.normalized[0]
     if not needle or len(needle) > _MAX_FUZZY_CHARS or len(needle) > hi - lo:
         return None
     # partial_ratio scores a window of len(needle); dropped or added words shift its
@@ -336,7 +276,7 @@ def _fuzzy(norm: str, needle: str, lo: int, hi: int, min_score: float) -> tuple[
     if al is None or al.score == 0:
         return None
     ds, de = al.dest_start + lo, al.dest_end + lo
-    word_starts, word_ends = _word_edges(norm)
+    word_starts, word_ends = index.word_edges
     slack = max(8, len(needle) // 5)
     a, b = bisect_left(word_starts, max(lo, ds - slack)), bisect_right(word_starts, ds + slack)
     c, d = bisect_left(word_ends, de - slack), bisect_right(word_ends, min(hi, de + slack))

@@ -27,7 +27,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from summarizer.grounding.spans import quoted_regions
+from summarizer.grounding.index import ArticleIndex, as_index
+from summarizer.grounding.names import (
+    CALENDAR_WORD,
+    START_WORDS,
+    WEEKDAYS_MONTHS,
+    is_name_token,
+    name_runs,
+    strip_possessive,
+)
 from summarizer.schema import Span
 
 __all__ = ["same_actor", "speaker_of"]
@@ -61,13 +69,6 @@ _PRONOUNS = {"he", "she", "they", "it", "we", "i", "him", "her", "who", "which",
 _SUBORDINATORS = {"when", "while", "after", "before", "because", "as", "if", "since", "until", "where", "though",
                   "although", "whereas", "once", "unless"}
 _DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "this", "that", "these", "those", "our"}
-_START_WORDS = {
-    "the", "then", "but", "and", "however", "earlier", "later", "in", "on", "at", "when", "while",
-    "after", "before", "also", "still", "yet", "so", "meanwhile", "this", "that", "it", "a", "an",
-    "instead", "now", "today", "yesterday", "last", "for", "as", "if", "although", "though", "because",
-    "since", "during", "with", "without", "by", "from", "of", "to", "or", "nor", "here", "there",
-    "what", "why", "how", "where", "speaking", "asked", "separately", "similarly",
-}
 _PERSON_TITLES = {
     "spokesman", "spokeswoman", "spokesperson", "president", "senator", "governor", "minister",
     "secretary", "mayor", "chairman", "chairwoman", "chair", "businessman", "businesswoman", "candidate",
@@ -112,22 +113,6 @@ _FEMALE_TITLES = {"mrs", "ms", "miss", "dame", "lady", "queen", "princess", "bus
 
 # fmt: on
 
-_ABBREV = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Lt|Gen|Col|Sgt|Capt|Maj|Adm|Rev|St|Jr|Sr|Prof|Hon|No|Vol|vs|etc|"
-    r"Inc|Corp|Co|Ltd|Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec|Ariz|Calif|Fla|Ill|Mass|Mich|Minn|Wis|"
-    r"Tenn|Va|Pa|Ky|Ga|Ala|Tex|Okla|Ore|Wash|Conn|Md|Mo|Nev|Colo)|\b[A-Z]|\b(?:[A-Za-z]\.)+[A-Za-z])\.$"
-)
-_BOUNDARY = re.compile(r"[.!?]+[”\"’')\]]*(?=\s+[“\"‘'(\[]?[A-Z0-9])|[.!?]+[”\"’')\]]*\s*$")
-_NAME_TOKEN = re.compile(
-    r"^(?:[A-Z][\w’'\-]*|[A-Z][a-z]{0,3}\.|(?:[A-Z]\.)+|(?:de|da|del|van|von|bin|al|le|la|di|du|der|den|ter|y))$"
-)
-
-
-@dataclass(frozen=True)
-class _Unit:
-    start: int
-    end: int
-
 
 @dataclass(frozen=True)
 class _NP:
@@ -138,41 +123,14 @@ class _NP:
 # --- sentences ---------------------------------------------------------------------
 
 
-@lru_cache(maxsize=64)
-def _units(text: str) -> tuple[_Unit, ...]:
-    """Sentence-like units: never split inside a quoted passage or after an abbreviation."""
-    regions = quoted_regions(text)
-    units: list[_Unit] = []
-    offset = 0
-    for para in text.split("\n"):
-        start = 0
-        for m in _BOUNDARY.finditer(para):
-            cut = m.end()
-            head = para[start : m.start() + 1]
-            if _ABBREV.search(head) and m.group().startswith(".") and len(m.group().strip()) == 1:
-                continue
-            absolute = offset + cut
-            if any(a < absolute - 1 < b for a, b in regions):
-                continue
-            if para[start:cut].strip():
-                units.append(_Unit(offset + start, absolute))
-            start = cut
-        if para[start:].strip():
-            units.append(_Unit(offset + start, offset + len(para)))
-        offset += len(para) + 1
-    return tuple(units)
-
-
-def _mask(text: str, unit: _Unit, extra: tuple[int, int] | None = None) -> str:
-    """The unit's text with every quoted passage (marks included) replaced by '#'."""
-    chars = list(text[unit.start : unit.end])
-    spans = [(a, b + 1) for a, b in quoted_regions(text) if a < unit.end and b >= unit.start]
-    if extra is not None:
-        spans.append(extra)
-    for a, b in spans:
-        for i in range(max(a, unit.start), min(b, unit.end)):
-            chars[i - unit.start] = "#"
-    return "".join(chars)
+def _mask(index: ArticleIndex, i: int, extra: tuple[int, int] | None = None) -> str:
+    """Unit ``i``'s text with every quoted passage (marks included), and ``extra``, replaced by '#'."""
+    masked = index.masked(i)
+    if extra is None:
+        return masked
+    unit = index.units[i]
+    a, b = max(extra[0], unit.start) - unit.start, min(extra[1], unit.end) - unit.start
+    return masked[:a] + "#" * (b - a) + masked[b:] if a < b else masked
 
 
 # --- noun phrases ------------------------------------------------------------------
@@ -182,26 +140,17 @@ def _tokens(s: str) -> list[str]:
     return s.split()
 
 
-def _is_name_token(tok: str) -> bool:
-    return bool(_NAME_TOKEN.match(tok)) and tok.lower().strip(".") not in ("i",)
-
-
-_WEEKDAYS_MONTHS = (
-    "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July"
-    "|August|September|October|November|December"
-)
 # "David Axelrod on Wednesday called…": the time adjunct is not part of the subject. A preposition is
 # required, so "Theresa May said" keeps its May.
 _TIME_TAIL = re.compile(
-    rf"(?:\s+(?:on|last|this|next|early|late|in|since|by)\s+(?:{_WEEKDAYS_MONTHS})(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?"
+    rf"(?:\s+(?:on|last|this|next|early|late|in|since|by)\s+(?:{WEEKDAYS_MONTHS})(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?"
     r"(?:\s+(?:morning|afternoon|evening|night))?|\s+(?:yesterday|today|tonight))+$"
 )
-_CALENDAR_WORD = re.compile(rf"(?:{_WEEKDAYS_MONTHS})[’']?s?[.,]?")
 
 
 def _joins_name(tok: str) -> bool:
     """Whether a word before a name is part of it: not after a comma, a sentence end or a month ("in July. Cruz")."""
-    if not _is_name_token(tok) or tok.endswith((",", ";")) or _CALENDAR_WORD.fullmatch(tok):
+    if not is_name_token(tok) or tok.endswith((",", ";")) or CALENDAR_WORD.fullmatch(tok):
         return False
     return not (tok.endswith(".") and len(tok) > 5)  # "Sen.", "Capt." are titles; "Ohio." ends a sentence
 
@@ -214,14 +163,14 @@ def _tail_np(segment: str) -> _NP | None:
     last = toks[-1].lower().strip(".,")
     if last in _PRONOUNS:
         return _NP(last, "pronoun")
-    if _is_name_token(toks[-1]) and toks[-1][0].isupper():
+    if is_name_token(toks[-1]) and toks[-1][0].isupper():
         i = len(toks) - 1
         while i > 0 and _joins_name(toks[i - 1]):
             i -= 1
         run = toks[i:]
-        while run and run[0].lower().strip(".,") in _START_WORDS:
+        while run and run[0].lower().strip(".,") in START_WORDS:
             run = run[1:]
-        if not run or all(_CALENDAR_WORD.fullmatch(t) for t in run):  # "Wednesday" is nobody
+        if not run or all(CALENDAR_WORD.fullmatch(t) for t in run):  # "Wednesday" is nobody
             return None
         return _NP(" ".join(run), "name")
     # A lower-case head: "the Iraqi military", "the spokesman", "a source".
@@ -255,7 +204,7 @@ def _subject_before(masked: str, end: int) -> _NP | None:
                 or re.match(r"^[RDI]-", appos)
             ):
                 left = body[:k]
-            elif appos and all(_is_name_token(t) for t in appos.split()) and len(appos.split()) <= 5:
+            elif appos and all(is_name_token(t) for t in appos.split()) and len(appos.split()) <= 5:
                 return _NP(appos, "name")
             else:
                 left = body[:k]
@@ -276,7 +225,7 @@ def _np_after(s: str) -> _NP | None:
         toks = toks[1:]
     run: list[str] = []
     for t in toks[:8]:
-        if _is_name_token(t.rstrip(",.")) and t[0].isupper():
+        if is_name_token(t.rstrip(",.")) and t[0].isupper():
             run.append(t.rstrip(",."))
             if t.endswith((",", ".")) and not re.match(r"^[A-Z][a-z]{0,3}\.$", t):
                 break
@@ -290,7 +239,7 @@ def _np_after(s: str) -> _NP | None:
             )
         else:
             break
-    while run and run[0].lower() in _START_WORDS:
+    while run and run[0].lower() in START_WORDS:
         run = run[1:]
     return _NP(" ".join(run), "name") if run else None
 
@@ -369,33 +318,23 @@ def _attribution(masked: str, q0: int, q1: int) -> tuple[_NP, int] | None:
 # --- resolution --------------------------------------------------------------------
 
 
-def _strip_possessive(name: str) -> str:
-    return re.sub(r"[’']s?$", "", name.strip(" ,.;:"))
+def _run_keys(index: ArticleIndex) -> tuple[tuple[int, str, tuple[str, ...]], ...]:
+    """The article's candidate names with their key tokens, for comparing names with them."""
+    return index.remember("run keys", lambda: tuple((at, run, _key_tokens(run)) for at, run in index.name_runs))
 
 
-@lru_cache(maxsize=64)
-def _name_runs(text: str) -> tuple[tuple[int, str], ...]:
-    """(position, name) of every multi-word capitalised run, as candidates for full names."""
-    out = []
-    token = r"(?:[A-Z][\w’'\-]*|[A-Z][a-z]{0,3}\.|(?:[A-Z]\.)+)"
-    for m in re.finditer(rf"{token}(?:[ \u00a0]+(?:(?:de|da|van|von|bin|al|del)[ \u00a0]+)?{token})+", text):
-        toks = m.group().split()
-        while toks and (toks[0].lower().strip(".") in _START_WORDS or _CALENDAR_WORD.fullmatch(toks[0])):
-            toks = toks[1:]
-        if 2 <= len(toks) <= 5:  # longer runs are title-case headlines, not names
-            out.append((m.start(), _strip_possessive(" ".join(toks))))
-    return tuple(out)
-
-
-def _full_name(text: str, name: str, pos: int) -> str:
+def _full_name(index: ArticleIndex, name: str, pos: int) -> str:
     """The longest form of ``name`` in the article, preferring the nearest one before ``pos``."""
-    name = _strip_possessive(name)
+    return index.remember(("full name", name, pos), lambda: _longest_form(index, name, pos))
+
+
+def _longest_form(index: ArticleIndex, name: str, pos: int) -> str:
+    name = strip_possessive(name)
     key = _key_tokens(name)
     if not key:
         return name
     best: tuple[int, int, str] | None = None
-    for at, run in _name_runs(text):
-        toks = _key_tokens(run)
+    for at, run, toks in _run_keys(index):
         if len(toks) > len(key) and toks[-len(key) :] == key:
             rank = (0 if at <= pos else 1, abs(pos - at))
             if best is None or rank < best[:2]:
@@ -403,13 +342,13 @@ def _full_name(text: str, name: str, pos: int) -> str:
     return best[2] if best else name
 
 
-def _person_like(text: str, name: str) -> bool:
+def _person_like(index: ArticleIndex, name: str) -> bool:
     toks = _key_tokens(name)
     if not toks or any(t in _ORG_WORDS for t in toks):
         return False
     if len(toks) >= 2:
         return True
-    return any(_key_tokens(run)[-1:] == toks and len(_key_tokens(run)) >= 2 for _, run in _name_runs(text))
+    return any(keys[-1:] == toks and len(keys) >= 2 for _, _, keys in _run_keys(index))
 
 
 def _gender(name: str) -> str | None:
@@ -424,39 +363,38 @@ def _gender(name: str) -> str | None:
     return None
 
 
-def _resolve_np(text: str, np: _NP, pos: int, units: tuple[_Unit, ...], idx: int) -> str | None:
+def _resolve_np(index: ArticleIndex, np: _NP, pos: int, idx: int) -> str | None:
     if np.kind == "name":
-        return _full_name(text, np.text, pos)
+        return _full_name(index, np.text, pos)
     if np.kind == "phrase":
         return re.sub(r"^(?:the|a|an)\s+", "", np.text, flags=re.I)
     if np.kind == "pronoun":
         if np.text in ("he", "him", "she", "her"):
-            return _antecedent(text, pos, units, idx, "f" if np.text in ("she", "her") else "m")
+            return _antecedent(index, pos, idx, "f" if np.text in ("she", "her") else "m")
         if np.text in ("they", "it"):
-            return _antecedent(text, pos, units, idx, None, people=False)
+            return _antecedent(index, pos, idx, None, people=False)
         return None
     if np.kind == "title":
         head = np.text.split()[-1].lower()
-        before = text[max(0, pos - 3000) : pos]
+        before = index.text[max(0, pos - 3000) : pos]
         titled = None
         for m in re.finditer(rf"\b{re.escape(head)}[ \u00a0]+((?:[A-Z][\w’'\-]*[ \u00a0]?){{1,4}})", before):
             titled = m.group(1)
         if titled:
-            return _full_name(text, titled.strip(), pos)
-        return _antecedent(text, pos, units, idx, None)
+            return _full_name(index, titled.strip(), pos)
+        return _antecedent(index, pos, idx, None)
     return None
 
 
-def _antecedent(
-    text: str, pos: int, units: tuple[_Unit, ...], idx: int, gender: str | None, people: bool = True
-) -> str | None:
+def _antecedent(index: ArticleIndex, pos: int, idx: int, gender: str | None, people: bool = True) -> str | None:
     """The most recent named subject or speaker before ``pos`` that fits."""
     for j in range(idx, max(-1, idx - 6), -1):
-        unit = units[j]
-        masked = _mask(text, unit)
+        unit = index.units[j]
+        masked = _mask(index, j)
         limit = pos - unit.start if j == idx else len(masked)
         candidates: list[tuple[int, str]] = []
-        for cue in _CUE.finditer(masked[:limit]):
+        # A cue cut at ``limit`` may read differently ("says" → "say"): the whole unit's cues only when uncut.
+        for cue in _unit_cues(index, j) if limit == len(masked) else _CUE.finditer(masked[:limit]):
             if cue.group("verb"):
                 np = _subject_before(masked, cue.start())
                 if np is not None and np.kind == "name":
@@ -465,13 +403,13 @@ def _antecedent(
         if people and first is not None and first.kind == "name":
             candidates.append((0, first.text))
         if people and not candidates:
-            for at, run in _name_runs(text[unit.start : unit.start + limit]):
-                candidates.append((at, run))
+            stretch = (unit.start, unit.start + limit)
+            candidates.extend(index.remember(("runs in", stretch), lambda s=stretch: name_runs(index.text[slice(*s)])))
         for at, name in sorted(candidates):
-            full = _full_name(text, name, unit.start + at)
-            if people and not _person_like(text, full):
+            full = _full_name(index, name, unit.start + at)
+            if people and not _person_like(index, full):
                 continue
-            if not people and _person_like(text, full):
+            if not people and _person_like(index, full):
                 continue
             g = _gender(full)
             if gender is not None and g is not None and g != gender:
@@ -480,25 +418,18 @@ def _antecedent(
     return None
 
 
-def _unit_index(units: tuple[_Unit, ...], pos: int) -> int:
-    for i, u in enumerate(units):
-        if u.start <= pos < u.end:
-            return i
-    return max(0, len(units) - 1)
-
-
-def _speaker_in_unit(text: str, units: tuple[_Unit, ...], idx: int, region: tuple[int, int]) -> str | None:
-    unit = units[idx]
+def _speaker_in_unit(index: ArticleIndex, idx: int, region: tuple[int, int]) -> str | None:
+    unit = index.units[idx]
     q0, q1 = max(region[0], unit.start) - unit.start, min(region[1], unit.end) - unit.start
-    masked = _mask(text, unit, region)
+    masked = _mask(index, idx, region)
     found = _attribution(masked, q0, q1)
     if found is None:
         return None
     np, at = found
-    return _resolve_np(text, np, unit.start + at, units, idx)
+    return _resolve_np(index, np, unit.start + at, idx)
 
 
-def speaker_of(text: str, span: Span) -> str | None:
+def speaker_of(article: str | ArticleIndex, span: Span) -> str | None:
     """The named speaker the article credits with the quoted words at ``span``.
 
     Looks for the attribution in the quote's own sentence ('X said', 'said X',
@@ -512,47 +443,54 @@ def speaker_of(text: str, span: Span) -> str | None:
     >>> speaker_of(t, Span(start=67, end=82))
     'John Kirby'
     """
-    units = _units(text)
-    if not units or span.end <= span.start:
+    index = as_index(article)
+    if not index.units or span.end <= span.start:
         return None
     region = (span.start, span.end)
-    for a, b in quoted_regions(text):
+    for a, b in index.quoted_regions:
         if a <= span.start and span.end <= b + 1:
             region = (a, b + 1)
             break
-    idx = _unit_index(units, region[0])
+    # Everything below depends on the region only: a quote checked twice is read once.
+    return index.remember(("speaker", region), lambda: _speaker_of_region(index, region))
+
+
+def _speaker_of_region(index: ArticleIndex, region: tuple[int, int]) -> str | None:
+    idx = index.unit_at(region[0])
     for hop in range(4):
         j = idx - hop
         if j < 0:
             break
         if hop == 0:
-            name = _speaker_in_unit(text, units, j, region)
+            name = _speaker_in_unit(index, j, region)
         else:
-            unit = units[j]
-            quotes = [(a, b + 1) for a, b in quoted_regions(text) if unit.start <= a < unit.end]
-            if not quotes and not any(c.group("verb") for c in _CUE.finditer(_mask(text, unit))):
+            quotes = index.quotes_in(j)
+            if not quotes and not any(c.group("verb") for c in _unit_cues(index, j)):
                 return None
             name = None
-            for q in reversed(quotes or [(unit.end, unit.end)]):
-                name = _speaker_in_unit(text, units, j, q)
+            for q in reversed(quotes or [(index.units[j].end, index.units[j].end)]):
+                name = _speaker_in_unit(index, j, q)
                 if name:
                     break
             if name is None and not quotes:
-                masked = _mask(text, unit)
-                np = _main_subject(masked)
+                np = _main_subject(_mask(index, j))
                 if np is not None:
-                    name = _resolve_np(text, np, unit.start, units, j)
+                    name = _resolve_np(index, np, index.units[j].start, j)
         if name:
             return name
-        if hop == 0 and not _continues(text, units, idx):
+        if hop == 0 and not _continues(index, idx):
             return None
     return None
 
 
-def _continues(text: str, units: tuple[_Unit, ...], idx: int) -> bool:
+def _continues(index: ArticleIndex, idx: int) -> bool:
     """Whether the unit may carry on the previous unit's speaker (no cue of its own)."""
-    masked = _mask(text, units[idx])
-    return not any(c.group("verb") or c.group("part") for c in _CUE.finditer(masked))
+    return not any(c.group("verb") or c.group("part") for c in _unit_cues(index, idx))
+
+
+def _unit_cues(index: ArticleIndex, i: int) -> tuple[re.Match[str], ...]:
+    """The attribution cues of unit ``i`` (quoted passages masked)."""
+    return index.remember(("cues", i), lambda: tuple(_CUE.finditer(_mask(index, i))))
 
 
 # --- identity ----------------------------------------------------------------------

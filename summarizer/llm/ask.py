@@ -156,6 +156,7 @@ class Asker:
     transport_attempts: int = 4
     deadline: float = 900.0
     temperature: float = 0.0
+    max_tokens: int | None = None  # sent with every request: bounds what one answer can cost
     sleep: Callable[[float], Any] | None = None  # injectable for tests
     clock: Callable[[], float] = time.monotonic  # injectable for tests; measures the deadline
     chosen_mode: str | None = None
@@ -208,6 +209,7 @@ class Asker:
             "response_model": instructor_model(response_model),
             "max_retries": self.max_retries,
             "temperature": self.temperature,
+            **({"max_tokens": self.max_tokens} if self.max_tokens else {}),
         }
 
     def _fall_back_or_raise(self, exc: Exception) -> BaseException:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from ..errors import ModelFileError
 from ..progress import OnProgress, Progress, ignore
 from ..settings import Settings
-from .model_store import check_gguf, ensure_embedded_model
-from .transport import EmbeddedTransport, EndpointTransport, Transport, embedded_available
+from .embedded import EmbeddedTransport, embedded_available, prefix_store_for
+from .model_store import cache_dir, check_gguf, ensure_embedded_model
+from .transport import EndpointTransport, Transport
 
 
 def make_transport(settings: Settings, on_progress: OnProgress | None = None) -> Transport:
@@ -28,10 +29,7 @@ def make_transport(settings: Settings, on_progress: OnProgress | None = None) ->
 
         gguf = ensure_embedded_model(progress=show)
     progress(Progress("loading", "loading the embedded model"))
-
-    def show_tokens(count: int) -> None:
-        progress(Progress("writing", f"writing the brief: {count} tokens", count))
-
-    transport = EmbeddedTransport(settings, gguf, on_token=show_tokens)
+    store = prefix_store_for(gguf, settings, cache_dir() / "prefix")
+    transport = EmbeddedTransport(settings, gguf, on_progress=on_progress, prefix_store=store)
     transport.load()  # now, so the progress line says what is slow
     return transport

@@ -129,6 +129,34 @@ def ensure_embedded_model(progress: Progress | None = None) -> Path:
     return target
 
 
+_FILE_DIGESTS: dict[tuple[str, int, int], str] = {}
+
+
+def file_sha256(gguf: Path) -> str:
+    """The sha256 of a GGUF file, hashed once: kept beside it (``NAME.sha256``, with its size and mtime) or,
+    where that folder is read-only, for the process. A changed file is hashed again."""
+    if gguf.resolve() == (cache_dir() / GGUF_NAME).resolve() and _already_verified(gguf):
+        return GGUF_SHA256  # the embedded model, verified when it was assembled
+    stat = gguf.stat()
+    memo = (str(gguf.resolve()), stat.st_size, stat.st_mtime_ns)
+    if memo in _FILE_DIGESTS:
+        return _FILE_DIGESTS[memo]
+    stamp = gguf.with_suffix(gguf.suffix + ".sha256")
+    try:
+        saved = json.loads(stamp.read_text())
+        if saved.get("size") == stat.st_size and saved.get("mtime_ns") == stat.st_mtime_ns:
+            _FILE_DIGESTS[memo] = str(saved["sha256"])
+            return _FILE_DIGESTS[memo]
+    except (OSError, ValueError, KeyError, AttributeError):
+        pass
+    digest = _FILE_DIGESTS[memo] = _sha256(gguf)
+    try:
+        stamp.write_text(json.dumps({"sha256": digest, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}))
+    except OSError:
+        pass  # a read-only model folder: the process remembers it
+    return digest
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as src:

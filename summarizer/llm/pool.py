@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..batch.limits import EndpointLimits, limits_for
-from ..batch.metering import estimate_tokens
+from ..batch.metering import estimate_request_tokens
 from ..errors import InputError
 from ..settings import Settings
 from .retry import is_transient
@@ -136,7 +136,7 @@ class EndpointPool:
     async def acreate(self, **kwargs: Any) -> Any:
         member = await self._acquire()
         try:
-            estimate = estimate_tokens(kwargs) if member.limits is not None else 0
+            estimate = estimate_request_tokens(kwargs) if member.limits is not None else 0
             if member.limits is not None:
                 await member.limits.before_call(estimate)
             completion = await member.transport.acreate(**kwargs)

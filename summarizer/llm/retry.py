@@ -56,7 +56,7 @@ def is_mode_rejection(exc: BaseException) -> bool:
     return any(word in text for word in ("response_format", "json_schema", "tool", "function", "not supported"))
 
 
-def retry_after_seconds(exc: BaseException | None, now: float | None = None) -> float | None:
+def error_retry_after(exc: BaseException | None, now: float | None = None) -> float | None:
     """Seconds the server asked us to wait, read by the shared parser (``summarizer/retry_after.py``)."""
     response = getattr(exc, "response", None)
     headers = getattr(response, "headers", None)
@@ -74,7 +74,7 @@ class BackoffWithRetryAfter:
 
     def __call__(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
-        asked = retry_after_seconds(exc)
+        asked = error_retry_after(exc)
         if asked is not None:
             return min(asked, MAX_WAIT)
         ceiling = min(self.maximum, self.initial * 2 ** (state.attempt_number - 1))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..schema import Brief, DateMention, Position
+from ..schema import Brief, DateMention
 
 
 def date_label(item: DateMention) -> str:
@@ -10,13 +10,6 @@ def date_label(item: DateMention) -> str:
         day = item.date if not item.end or item.end == item.date else f"{item.date} – {item.end}"
         return f"{day} ({item.mention})"
     return f"{item.mention} (unresolved)"
-
-
-def position_line(position: Position) -> str:
-    """A quote is shown in quotation marks only when it was found verbatim in the article."""
-    if position.quote and position.quote_verified:
-        return f"{position.actor}: “{position.quote}” — {position.stance}"
-    return f"{position.actor}: {position.stance}"
 
 
 def footer(brief: Brief) -> str:

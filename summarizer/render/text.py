@@ -42,7 +42,7 @@ def _position(position: Position, article: str | None, evidence: bool) -> Render
 def to_renderable(brief: Brief, *, article: str | None = None, evidence: bool = False) -> RenderableType:
     who = Table.grid(padding=(0, 2))
     for actor in brief.who:
-        who.add_row(Text(actor.name, style="bold"), Text(actor.kind, style="dim"), actor.role or "")
+        who.add_row(Text(actor.name, style="bold"), Text(actor.kind, style="dim"), Text(actor.role or ""))
     body: list[RenderableType] = [
         Text(brief.summary),
         Text(),

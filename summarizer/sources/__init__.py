@@ -16,41 +16,46 @@ briefed: every span in the brief points into it.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
-from ..article import read_article
+from ..article import MAX_INPUT_BYTES, check_size, read_article
 from ..errors import InputError
 from .document import Document
 
-DEFAULT_MAX_INPUT_BYTES = 5_000_000  # a saved news page with inline scripts is 0.3–3 MB; its text is far less
 DEFAULT_FETCH_TIMEOUT = 20.0
 
 
 def load_article(
     target: str | Path,
     *,
-    max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
+    max_bytes: int = MAX_INPUT_BYTES,
     timeout: float = DEFAULT_FETCH_TIMEOUT,
+    allow_private: bool = False,
 ) -> Document:
     """Read ``target`` — a path, ``-`` for stdin, or an ``http(s)://`` URL — into a ``Document``.
 
     HTML (by content type, file name or first bytes) is reduced to its article body; PDFs, images and
-    other binary files, undecodable text, pages without article text and input over ``max_bytes`` are
-    refused with an ``InputError`` naming the source.
+    other binary files, undecodable text, pages without article text and input over ``max_bytes`` (every
+    kind: text, page, stdin, URL) are refused with an ``InputError`` naming the source. Empty text is
+    refused by ``Summarizer.prepare``, the one check every way in goes through. A URL must lead to public
+    addresses only, unless ``allow_private`` (intranet pages); its credentials and token-like parameters
+    are never kept (``source`` and ``url`` are ``public_url``s).
     """
     from .detect import decode_html, refuse_binary, sniff_kind
-    from .url import fetch, is_url
+    from .url import fetch, is_url, public_url
 
     name = "<stdin>" if str(target) == "-" else str(target)
     if is_url(name):
-        fetched = fetch(name, max_bytes=max_bytes, timeout=timeout)
-        if sniff_kind(fetched.data, fetched.url, fetched.content_type) == "html":
-            return _from_html(decode_html(fetched.data, name, fetched.charset), name, fetched.url, origin="url")
-        return Document(text=_decode_text(fetched.data, name), source=name, url=fetched.url, extracted_from="url")
+        fetched = fetch(name, max_bytes=max_bytes, timeout=timeout, allow_private=allow_private)
+        name, final = public_url(name), public_url(fetched.url)
+        if sniff_kind(fetched.data, final, fetched.content_type) == "html":
+            return _from_html(decode_html(fetched.data, name, fetched.charset), name, final, origin="url")
+        return Document(text=_decode_text(fetched.data, name), source=name, url=final, extracted_from="url")
     if str(target) == "-":
         data = sys.stdin.buffer.read(max_bytes + 1)
-        _check_size(data, name, max_bytes)
+        check_size(data, name, max_bytes)
         refuse_binary(data, name)
         if sniff_kind(data, name) == "html":
             return _from_html(decode_html(data, name), name, None, origin="html")
@@ -62,19 +67,18 @@ def load_article(
             data = _read_page(Path(name), max_bytes)
             return _from_html(decode_html(data, name), name, None, origin="html")
     # Plain text (and every file error) is article.py's: one reader, one set of messages, shared with batch.
-    plain = read_article(name)
+    plain = read_article(name, max_bytes)
     return Document(text=plain.text, source=plain.source)
 
 
-def load_bytes(data: bytes, name: str) -> Document:
+def load_bytes(data: bytes, name: str, max_bytes: int = MAX_INPUT_BYTES) -> Document:
     """An article from bytes already read (``brief watch`` reads its inbox files itself, safely).
 
-    The same checks and extraction as a file or stdin: binary, empty and undecodable input is refused.
+    The same checks and extraction as a file or stdin: oversized, binary and undecodable input is refused.
     """
     from .detect import decode_html, refuse_binary, sniff_kind
 
-    if not data.strip():
-        raise InputError(f"{name}: the article is empty")
+    check_size(data, name, max_bytes)
     refuse_binary(data, name)
     if sniff_kind(data, name) == "html":
         return _from_html(decode_html(data, name), name, None, origin="html")
@@ -105,17 +109,11 @@ def _read_page(path: Path, max_bytes: int) -> bytes:
     try:
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)
+            size = os.fstat(handle.fileno()).st_size
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    _check_size(data, str(path), max_bytes)
+    check_size(data, str(path), max_bytes, size)
     return data
 
 
-def _check_size(data: bytes, name: str, max_bytes: int) -> None:
-    if len(data) > max_bytes:
-        raise InputError(f"{name}: over the {max_bytes:,}-byte input limit (set BRIEF_MAX_INPUT_BYTES to change it)")
-    if not data.strip():
-        raise InputError(f"{name}: the article is empty")
-
-
-__all__ = ["DEFAULT_MAX_INPUT_BYTES", "Document", "load_article", "load_bytes"]
+__all__ = ["MAX_INPUT_BYTES", "Document", "load_article", "load_bytes"]

@@ -1,4 +1,4 @@
-"""``Document``: an article and what its page said about itself (its own module, so ``html.py`` needs no package import)."""
+"""``Document``: an article and what its page said about itself (a module of its own: no import cycle)."""
 
 from __future__ import annotations
 

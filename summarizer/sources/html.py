@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from ..controls import strip_controls
 from ..errors import InputError
 from .document import Document
 
@@ -29,7 +30,7 @@ def extract_article(page: str, source: str, url: str | None = None, *, origin: s
         include_links=False,
         deduplicate=False,
     )
-    text = (getattr(found, "text", None) or "").strip()
+    text = strip_controls(getattr(found, "text", None) or "").strip()
     title = _clean(getattr(found, "title", None))
     text = _without_leading_title(text, title)
     if not _has_prose(text):
@@ -61,7 +62,7 @@ def _without_leading_title(text: str, title: str | None) -> str:
 
 
 def _clean(value: object) -> str | None:
-    text = " ".join(str(value).split()) if value else ""
+    text = " ".join(strip_controls(str(value)).split()) if value else ""
     return text or None
 
 

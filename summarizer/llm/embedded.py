@@ -1,0 +1,180 @@
+"""The embedded model: llama.cpp in-process through ``llama-cpp-python``, shaped like any transport.
+
+One ``Llama`` is loaded per process and used by one request at a time. Before each request the
+prompt is read here, not inside ``create_chat_completion``, for two reasons:
+
+* the shared prefix (instructions and tool schema) comes from the on-disk prefix cache
+  (``prefix_cache.py``) when an earlier run saved it, so only the article is read;
+* the article is read in batches with a progress event after each, so a display can show
+  "reading the article 512/661 tokens" instead of a frozen line.
+
+``create_chat_completion`` then finds everything but the last prompt token already in the KV
+cache (llama-cpp-python reuses the longest common prefix) and goes straight to writing.
+``requests`` keeps where each request's time went, for ``bench/embedded_floor.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import ModelFileError
+from ..progress import OnProgress, Progress, ignore
+from ..settings import Settings
+from .prefix_cache import PrefixStore, common_prefix, model_identity, plan_prompt
+
+
+@dataclass
+class RequestStats:
+    """Where one request's time went (seconds) and how much of its prompt was read (tokens)."""
+
+    prompt_tokens: int = 0
+    prefix_tokens: int = 0
+    prefix: str = "none"  # "kept" (already in memory), "loaded" (from disk), "read" (evaluated now), "none"
+    prefix_seconds: float = 0.0
+    read_tokens: int = 0  # tokens evaluated for this request beyond the prefix
+    read_seconds: float = 0.0
+    write_seconds: float = 0.0  # generation (and llama-cpp-python's own bookkeeping)
+
+
+class EmbeddedTransport:
+    """llama.cpp in the same process. One model instance is shared and used by one call at a time."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        gguf: Path,
+        on_progress: OnProgress | None = None,
+        prefix_store: PrefixStore | None = None,
+    ) -> None:
+        self.label = "embedded"
+        self.model = settings.model_name
+        self.on_progress = on_progress
+        self.prefix_store = prefix_store
+        self.requests: deque[RequestStats] = deque(maxlen=64)  # the latest requests, oldest first
+        self._settings = settings
+        self._gguf = gguf
+
+    def load(self) -> Any:
+        """The ``Llama`` instance (loaded once per process), e.g. to give it a prompt cache."""
+        try:
+            return _load_llama(str(self._gguf), self._settings.n_ctx, self._settings.n_threads)
+        except (ValueError, RuntimeError) as exc:  # llama-cpp-python's "Failed to load model from file"
+            raise ModelFileError(f"cannot load GGUF model {self._gguf}: {exc}") from None
+
+    def create(self, **kwargs: Any) -> Any:
+        from openai.types.chat import ChatCompletion
+
+        llama = self.load()
+        kwargs.pop("model", None)
+        kwargs.pop("timeout", None)
+        # llama.cpp generates until the context is full unless told otherwise; a small model
+        # looping inside a JSON list would run for minutes. A brief needs ~300-600 tokens.
+        kwargs.setdefault("max_tokens", self._settings.output_tokens)
+        # llama.cpp's server samples with repeat_penalty 1.1 and the in-process default is 1.0;
+        # without it the 1.5B model loops inside the `when` list until max_tokens.
+        kwargs.setdefault("repeat_penalty", 1.1)
+        if self.on_progress is not None:
+            # A Python logits processor runs once per token: only worth it when someone watches.
+            kwargs["logits_processor"] = _token_counter(self.on_progress)
+        with _LLAMA_LOCK:
+            stats = RequestStats()
+            self.requests.append(stats)
+            self._read_prompt(llama, kwargs, stats)
+            started = time.perf_counter()
+            raw = llama.create_chat_completion(**kwargs)
+            stats.write_seconds = time.perf_counter() - started
+        return ChatCompletion.model_validate(raw)
+
+    async def acreate(self, **kwargs: Any) -> Any:
+        return await asyncio.to_thread(self.create, **kwargs)
+
+    def _read_prompt(self, llama: Any, request: dict[str, Any], stats: RequestStats) -> None:
+        plan = plan_prompt(llama, request)
+        if plan is None:
+            return
+        tokens = plan.tokens
+        stats.prompt_tokens, stats.prefix_tokens = len(tokens), plan.prefix
+        have = common_prefix(llama.input_ids[: llama.n_tokens], tokens)
+        started = time.perf_counter()
+        if have >= plan.prefix:
+            stats.prefix = "kept"
+        elif self.prefix_store is not None and self.prefix_store.load(llama, tokens[: plan.prefix]):
+            stats.prefix, have = "loaded", plan.prefix
+        else:
+            llama.n_tokens = have  # keep what is shared; eval() drops the KV cells after it
+            self._eval(llama, tokens[have : plan.prefix], "reading the instructions (saved for next time)")
+            if self.prefix_store is not None:
+                self.prefix_store.save(llama, tokens[: plan.prefix])
+            stats.prefix, have = "read", plan.prefix
+        stats.prefix_seconds = time.perf_counter() - started
+        # Everything but the last token: create_chat_completion must evaluate one to get logits.
+        target = len(tokens) - 1
+        llama.n_tokens = min(have, target)
+        started = time.perf_counter()
+        stats.read_tokens = self._eval(llama, tokens[llama.n_tokens : target], "reading the article")
+        stats.read_seconds = time.perf_counter() - started
+
+    def _eval(self, llama: Any, tokens: list[int], what: str) -> int:
+        show = self.on_progress or ignore
+        step = max(1, llama.n_batch)
+        for start in range(0, len(tokens), step):
+            show(Progress("reading", f"{what}: {start}/{len(tokens)} tokens", start, len(tokens)))
+            llama.eval(tokens[start : start + step])
+        return len(tokens)
+
+
+_LLAMA_LOCK = threading.Lock()
+
+
+@cache
+def _load_llama(path: str, n_ctx: int, n_threads: int | None) -> Any:
+    """Load once per process: loading costs seconds, answering reuses it."""
+    import os
+
+    from llama_cpp import Llama
+
+    # llama-cpp-python defaults to half the cores; a brief is one request, so use them all.
+    threads = n_threads or os.cpu_count() or 1
+    return Llama(model_path=path, n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads, verbose=False)
+
+
+def _token_counter(on_progress: OnProgress) -> Any:
+    # llama.cpp calls logits processors once per generated token: a cheap progress signal.
+    from llama_cpp import LogitsProcessorList
+
+    count = 0
+
+    def count_token(_input_ids: Any, scores: Any) -> Any:
+        nonlocal count
+        count += 1
+        on_progress(Progress("writing", f"writing the brief: {count} tokens", count))
+        return scores
+
+    return LogitsProcessorList([count_token])
+
+
+def prefix_store_for(gguf: Path, settings: Settings, directory: Path) -> PrefixStore | None:
+    """The prefix cache for this model and context size; None when the GGUF cannot be read."""
+    try:
+        return PrefixStore(directory, model_identity(gguf, settings.n_ctx))
+    except OSError:
+        return None
+
+
+def embedded_available() -> bool:
+    try:
+        import importlib.util
+
+        return importlib.util.find_spec("llama_cpp") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+__all__ = ["EmbeddedTransport", "RequestStats", "embedded_available", "prefix_store_for"]

