@@ -26,9 +26,11 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from .article import Article
+from .coverage import with_coverage
 from .errors import InputError, ModelError
 from .finish import finish_brief
 from .flow import Conversation, Flow, Outcome, Question, Step, one_part_flow
+from .grounding.index import as_index
 from .lane import off_loop
 from .language import LanguagePlan
 from .llm.ask import Asker, Ledger
@@ -239,6 +241,7 @@ class Summarizer:
             **plan.provenance.as_meta(),
         )
         brief = finish_brief(outcome.draft, outcome.grounded, meta)
+        brief = with_coverage(brief, as_index(plan.article))
         self._progress(Progress("done", "brief written"))
         return brief
 
