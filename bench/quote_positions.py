@@ -28,8 +28,6 @@ from summarizer.schema import Brief, Meta
 
 ROOT = Path(__file__).resolve().parents[1]
 
-CASSETTES = ROOT / "fixtures" / "cassettes" / "test_eval_attribution"
-RECORDED_SET = ROOT / "fixtures" / "articles" / "polnear" / "polnear-dev-sample.jsonl"
 
 
 def code_alone(article: AttributedArticle) -> Brief:
@@ -54,29 +52,12 @@ def pooled(rows: list[dict]) -> str:
 
 def recorded_briefs() -> list[tuple[AttributedArticle, Brief]] | None:
     try:
-        import vcr  # type: ignore[import-untyped]
+        import vcr  # type: ignore[import-untyped]  # noqa: F401
     except ImportError:
         return None
-    sys.path.insert(0, str(ROOT / "tests"))
-    from conftest import FAKE_KEY, RECORD_BASE_URL, RECORDED_MODEL
+    from recorded_briefs import polnear_briefs
 
-    from summarizer.evaluation.runner import brief_articles
-    from summarizer.settings import Settings
-
-    settings = Settings(base_url=RECORD_BASE_URL, api_key=FAKE_KEY, model=RECORDED_MODEL, mode="tools",
-                        max_retries=1, timeout=900.0, deadline=3600.0)
-    recorder = vcr.VCR(match_on=["method", "scheme", "host", "port", "path", "body"], record_mode="none",
-                       decode_compressed_response=True)
-    from test_eval_attribution import RECORDED
-
-    out = []
-    for name, article_id in RECORDED.items():
-        [article] = load_polnear(RECORDED_SET, ids=[article_id])
-        with recorder.use_cassette(str(CASSETTES / f"test_recorded_brief[{name}].yaml")):
-            [run] = brief_articles([article], settings)
-        if run.brief is not None:
-            out.append((article, run.brief))
-    return out
+    return list(polnear_briefs())
 
 
 def main() -> None:

@@ -36,6 +36,7 @@ from .language import LanguagePlan
 from .llm.ask import Asker, Ledger
 from .prepare import ArticlePlan, parse_published, plan_article
 from .progress import OnProgress, Progress, ignore
+from .quality import with_quality_flags
 from .schema import Brief, Meta
 from .settings import Settings, settings_from_env
 
@@ -242,6 +243,7 @@ class Summarizer:
         )
         brief = finish_brief(outcome.draft, outcome.grounded, meta)
         brief = with_coverage(brief, as_index(plan.article))
+        brief = with_quality_flags(brief, as_index(plan.article))
         self._progress(Progress("done", "brief written"))
         return brief
 

@@ -111,3 +111,16 @@ def test_sample_coverage_drops_when_the_brief_ignores_blinkens_trip(sample_text:
     assert warning is not None and warning.startswith("not covered: paragraphs ")
     assert "Blinken" in " ".join(p.names[0] for p in left_out if p.names)
     assert "Kirby" not in warning  # the strikes' paragraphs stay covered
+
+
+@pytest.mark.vcr("test_replayed_brief_is_valid_and_grounded[sample].yaml")
+def test_sample_free_text_problems_are_flagged(sample_text: str, replay_settings) -> None:
+    # The recorded brief tells Biden's words as its own (summary, what 2), lists a fragment first, gives
+    # Biden a stance about Blinken's trip and Kirby the US government's: each is flagged, nothing else is.
+    brief = Summarizer(replay_settings).summarize(sample_text, published="2024-02-02", source="sample")
+    flags = brief.meta.flags
+    assert any(f.startswith("summary tells quoted words") and "our choosing" in f for f in flags)
+    assert any(f.startswith("what 1 is a fragment") for f in flags)
+    assert any(f.startswith("stance of John Kirby not supported") for f in flags)
+    assert any(f.startswith("stance of President Joe Biden not supported") and "Blinken" in f for f in flags)
+    assert all(f in brief.meta.warnings for f in flags) and len(flags) == 5, flags
