@@ -139,3 +139,26 @@ def test_a_title_in_quotation_marks_is_not_a_statement() -> None:
 
     text = "“We will win,” Flynn said Thursday on Fox News’s “Fox and Friends.”"
     assert [p.span.of(text) for p in quoted_passages(text)] == ["We will win,"]
+
+
+# Three misses found on PolNeAR dev (#19), each fixed in speakers.py.
+
+
+def test_a_capitalised_states_is_part_of_a_name_not_a_cue():
+    text = 'Secretary of State John F. Kerry said the United States would take "robust steps" in response.'
+    assert speaker("robust steps", text) != "United"
+
+
+def test_a_name_inside_a_quoted_passage_is_not_the_antecedent_of_he():
+    text = (
+        "The rally went on for an hour.\n"
+        "“Crooked Hillary Clinton will never be president. Believe me,” he said."
+    )
+    assert speaker("Believe me,", text) != "Crooked Hillary Clinton"
+
+
+def test_a_description_before_the_name_is_the_same_actor_as_the_name():
+    assert same_actor("Jane Doe", "the agency's spokeswoman, Jane Doe,")
+    assert same_actor("Ildefonso Guajardo Villarreal", "The minister of the economy, Mr. Guajardo Villarreal,")
+    assert same_actor("Michael Mulgrew", "Michael Mulgrew, president of the United Federation of Teachers,")
+    assert not same_actor("Teachers", "Michael Mulgrew, president of the United Federation of Teachers,")
