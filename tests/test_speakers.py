@@ -162,3 +162,23 @@ def test_a_description_before_the_name_is_the_same_actor_as_the_name():
     assert same_actor("Ildefonso Guajardo Villarreal", "The minister of the economy, Mr. Guajardo Villarreal,")
     assert same_actor("Michael Mulgrew", "Michael Mulgrew, president of the United Federation of Teachers,")
     assert not same_actor("Teachers", "Michael Mulgrew, president of the United Federation of Teachers,")
+
+
+def test_a_name_after_a_dash_signs_the_quote_before_it():
+    text = "Readers wrote in.\n“Maybe, we can build a wall around Donald Trump.” ― Steve Quinlan."
+    assert speaker("Maybe, we can build a wall around Donald Trump.", text) == "Steve Quinlan"
+
+
+def test_a_headline_name_before_a_colon_is_the_speaker_of_its_quote():
+    text = "Rush Limbaugh: Hillary Asking Moderator To Fact Check Trump ‘Reeks of Fear.’"
+    assert same_actor(speaker("Reeks of Fear.", text) or "", "Rush Limbaugh")
+
+
+def test_a_title_case_headline_verb_is_a_cue():
+    text = "Obama Says African-American Museum Will Tell of 'Suffering and Delight.'"
+    assert speaker("Suffering and Delight.", text) == "Obama"
+
+
+def test_sings_and_cites_are_cues():
+    text = "“Promise mama you’ll keep your hands in sight,” Blige sings to Clinton."
+    assert speaker("Promise mama you’ll keep your hands in sight,", text) == "Blige"
