@@ -182,3 +182,10 @@ def test_a_title_case_headline_verb_is_a_cue():
 def test_sings_and_cites_are_cues():
     text = "“Promise mama you’ll keep your hands in sight,” Blige sings to Clinton."
     assert speaker("Promise mama you’ll keep your hands in sight,", text) == "Blige"
+
+
+def test_she_may_refer_to_a_first_name_in_neither_list():
+    text = "Rakeyia Scott filmed the shooting.\n“He better live,” she said."
+    assert speaker("He better live,", text) == "Rakeyia Scott"
+    text = "Donald Trump spoke first. Then “we will win,” she said."
+    assert speaker("we will win,", text) != "Donald Trump"
