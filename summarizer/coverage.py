@@ -1,6 +1,7 @@
 """How much of the article a brief covers: ``meta.coverage`` and the paragraphs it leaves out.
 
-Each non-empty paragraph of the article weighs 1 plus the names, numbers and quoted passages it
+Each non-empty paragraph of the article (a line; a text without line breaks is cut into blocks of
+three sentences) weighs 1 plus the names, numbers and quoted passages it
 holds (a paragraph of facts outweighs a transition line). A paragraph is *covered* when some item
 of the brief is grounded in it:
 
@@ -31,6 +32,8 @@ from .schema import Brief, Span
 __all__ = ["ANCHOR_WORDS", "Paragraph", "article_paragraphs", "brief_coverage", "with_coverage"]
 
 ANCHOR_WORDS = 3  # content words a free-text item must share with a paragraph to be anchored in it
+LONG_LINE = 1200  # characters: a longer line is not one paragraph but a text without line breaks
+BLOCK_SENTENCES = 3
 _NAME = re.compile(r"(?<![\w#@])[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|al|bin|de|of))*")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 _NOT_NAMES = STOPWORDS | START_WORDS | {"according"}
@@ -63,9 +66,27 @@ def article_paragraphs(article: str | ArticleIndex) -> list[Paragraph]:
     return index.remember("coverage-paragraphs", lambda: _paragraphs(index))
 
 
+def _blocks(index: ArticleIndex) -> list[tuple[int, int]]:
+    """The article's lines; a line longer than :data:`LONG_LINE` is cut into blocks of three sentences.
+
+    Scraped text often comes as one line (every Giveme5W1H article does): one "paragraph" would be
+    covered by any brief.
+    """
+    out: list[tuple[int, int]] = []
+    for start, end in index.paragraphs:
+        if end - start <= LONG_LINE:
+            out.append((start, end))
+            continue
+        units = [u for u in index.units if start <= u.start < end]
+        for i in range(0, len(units), BLOCK_SENTENCES):
+            group = units[i : i + BLOCK_SENTENCES]
+            out.append((group[0].start, group[-1].end))
+    return out
+
+
 def _paragraphs(index: ArticleIndex) -> list[Paragraph]:
     out: list[Paragraph] = []
-    for start, end in index.paragraphs:
+    for start, end in _blocks(index):
         text = index.text[start:end]
         if not text.strip():
             continue

@@ -46,3 +46,25 @@ def test_with_coverage_sets_the_share_and_adds_one_warning() -> None:
     assert brief.meta.coverage is not None and 0 < brief.meta.coverage < 1
     assert brief.meta.warnings == ["not covered: paragraphs 2–3 (Spain, Italy, Rome)"]
     assert with_coverage(_brief(), "").meta.coverage is None
+
+
+def test_a_text_without_line_breaks_is_cut_into_blocks_of_three_sentences() -> None:
+    sentence = "The council in Leeds met again about the budget and the 4 new schools on the east side. "
+    text = sentence * 20  # 1,780 characters on one line, as every Giveme5W1H article comes
+    blocks = article_paragraphs(text)
+    assert len(blocks) == 7 and all(text[p.start : p.end].count("Leeds") <= 3 for p in blocks)
+
+
+def test_the_eval_report_carries_coverage_and_flags_and_compares_them() -> None:
+    from summarizer.evaluation.compare import compare_reports
+    from summarizer.evaluation.loader import GoldArticle
+    from summarizer.evaluation.runner import ArticleRun
+    from summarizer.evaluation.scoring import build_report
+
+    article = GoldArticle(id="a", text=ARTICLE, published=None)
+    covered = META.model_copy(update={"coverage": 0.5, "flags": ["what 1 is a fragment, not a sentence…"]})
+    report = build_report([ArticleRun(article, _brief(meta=covered))], dataset="d", settings={})
+    assert (report["cost"]["coverage"], report["cost"]["flags_per_brief"]) == (0.5, 1.0)
+    better = build_report([ArticleRun(article, _brief(meta=META.model_copy(update={"coverage": 0.75})))],
+                          dataset="d", settings={})
+    assert compare_reports(report, better)["cost"]["coverage"]["delta"] == 0.25
