@@ -15,7 +15,8 @@ META = Meta(model="m", endpoint="e", mode="tools", prompt_id="brief", prompt_ver
 
 
 def _brief(**fields) -> Brief:
-    return Brief(headline=fields.pop("headline", "x"), summary=fields.pop("summary", "y"), meta=META, **fields)
+    return Brief(headline=fields.pop("headline", "x"), summary=fields.pop("summary", "y"),
+                 meta=fields.pop("meta", META), **fields)
 
 
 def test_paragraphs_are_numbered_without_blank_lines_and_weighted_by_names_and_numbers() -> None:
