@@ -189,3 +189,10 @@ def test_she_may_refer_to_a_first_name_in_neither_list():
     assert speaker("He better live,", text) == "Rakeyia Scott"
     text = "Donald Trump spoke first. Then “we will win,” she said."
     assert speaker("we will win,", text) != "Donald Trump"
+
+
+def test_a_participle_after_a_verb_that_is_no_cue_belongs_to_the_opening_name():
+    text = "Dean, a medical doctor, then appeared on MSNBC and began by saying he would “never” diagnose anyone."
+    assert speaker("never", text) == "Dean"
+    text = "Hillary Clinton spoke out Tuesday, arguing that it should be recognized as “intolerable.”"
+    assert speaker("intolerable.", text) == "Hillary Clinton"
