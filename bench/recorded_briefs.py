@@ -41,7 +41,8 @@ def _settings() -> Settings:
                     max_retries=1, timeout=900.0, deadline=3600.0)
 
 
-def _one(cassette: Path, article: Any) -> Brief | None:
+def one_brief(cassette: Path, article: Any) -> Brief | None:
+    """The brief of ``article`` replayed from ``cassette`` (None when the replay fails)."""
     with _recorder().use_cassette(str(cassette)):
         [run] = brief_articles([article], _settings())
     return run.brief
@@ -53,7 +54,7 @@ def polnear_briefs() -> Iterator[tuple[Any, Brief]]:
 
     for name, article_id in RECORDED.items():
         [article] = load_polnear(POLNEAR_SAMPLE, ids=[article_id])
-        brief = _one(CASSETTES / "test_eval_attribution" / f"test_recorded_brief[{name}].yaml", article)
+        brief = one_brief(CASSETTES / "test_eval_attribution" / f"test_recorded_brief[{name}].yaml", article)
         if brief is not None:
             yield article, brief
 
@@ -74,7 +75,7 @@ def replayed() -> Iterator[tuple[str, str, Brief]]:
             [article] = load_dataset(dataset, ids=[prefix])
             cassette = (f"test_replayed_brief_is_valid_and_grounded[{name}].yaml" if folder == "test_replay"
                         else f"test_recorded_brief[{name}].yaml")
-            brief = _one(CASSETTES / folder / cassette, article)
+            brief = one_brief(CASSETTES / folder / cassette, article)
             if brief is not None:
                 yield name, article.text, brief
     for article, brief in polnear_briefs():
