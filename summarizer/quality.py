@@ -14,7 +14,9 @@
   that name them. Threshold measured on the recorded briefs (same bench).
 
 Names, places and numbers the article does not contain are ``freetext.py``'s to flag, not these.
-Each problem becomes one entry of ``meta.flags`` and the same line in ``meta.warnings``.
+Each problem becomes one entry of ``meta.quality_flags`` and the same line in ``meta.warnings``. Not
+``meta.flags``: those hold a brief back under ``--strict`` (hostile or unsupported content, ``freetext.py``),
+and a fragment or a weak stance is a brief to improve, not one to stop.
 """
 
 from __future__ import annotations
@@ -172,10 +174,10 @@ def _english(brief: Brief) -> bool:
 
 
 def with_quality_flags(brief: Brief, article: str | ArticleIndex) -> Brief:
-    """The brief with its narration, fragment and stance flags added to ``meta.flags`` and ``meta.warnings``."""
+    """The brief with its narration, fragment and stance flags in ``meta.quality_flags`` and ``meta.warnings``."""
     flags = quality_flags(brief, article)
     if not flags:
         return brief
-    meta = brief.meta.model_copy(update={"flags": [*brief.meta.flags, *flags],
+    meta = brief.meta.model_copy(update={"quality_flags": [*brief.meta.quality_flags, *flags],
                                          "warnings": [*brief.meta.warnings, *flags]})
     return brief.model_copy(update={"meta": meta})

@@ -63,7 +63,7 @@ def test_the_eval_report_carries_coverage_and_flags_and_compares_them() -> None:
     from summarizer.evaluation.scoring import build_report
 
     article = GoldArticle(id="a", text=ARTICLE, published=None)
-    covered = META.model_copy(update={"coverage": 0.5, "flags": ["what 1 is a fragment, not a sentence…"]})
+    covered = META.model_copy(update={"coverage": 0.5, "quality_flags": ["what 1 is a fragment, not a sentence…"]})
     report = build_report([ArticleRun(article, _brief(meta=covered))], dataset="d", settings={})
     assert (report["cost"]["coverage"], report["cost"]["flags_per_brief"]) == (0.5, 1.0)
     better = build_report([ArticleRun(article, _brief(meta=META.model_copy(update={"coverage": 0.75})))],

@@ -56,7 +56,7 @@ def test_flags_name_the_field_and_go_to_flags_and_warnings() -> None:
     flags = quality_flags(brief, ARTICLE)
     assert [f.split(" ", 2)[:2] for f in flags] == [["summary", "tells"], ["what", "1"], ["stance", "of"]]
     flagged = with_quality_flags(brief, ARTICLE)
-    assert flagged.meta.flags == flags and flagged.meta.warnings == flags
+    assert flagged.meta.quality_flags == flags and not flagged.meta.flags and flagged.meta.warnings == flags
     assert with_quality_flags(_brief(), ARTICLE) == _brief()
 
 

@@ -118,7 +118,7 @@ def test_sample_free_text_problems_are_flagged(sample_text: str, replay_settings
     # The recorded brief tells Biden's words as its own (summary, what 2), lists a fragment first, gives
     # Biden a stance about Blinken's trip and Kirby the US government's: each is flagged, nothing else is.
     brief = Summarizer(replay_settings).summarize(sample_text, published="2024-02-02", source="sample")
-    flags = brief.meta.flags
+    flags = brief.meta.quality_flags
     assert any(f.startswith("summary tells quoted words") and "our choosing" in f for f in flags)
     assert any(f.startswith("what 1 is a fragment") for f in flags)
     assert any(f.startswith("stance of John Kirby not supported") for f in flags)

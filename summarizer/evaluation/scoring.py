@@ -155,7 +155,7 @@ class ArticleScore:
     quotes_verified: int = 0
     warnings: int = 0
     coverage: float | None = None  # meta.coverage: share of the article's paragraphs the brief covers
-    flags: int = 0  # meta.flags: free-text problems found in code
+    flags: int = 0  # meta.flags and meta.quality_flags: free-text problems found in code
 
 
 def score_run(run: ArticleRun) -> ArticleScore:
@@ -173,7 +173,7 @@ def score_run(run: ArticleRun) -> ArticleScore:
     score.quotes = sum(1 for p in brief.positions if p.quote)
     score.quotes_verified = sum(1 for p in brief.positions if p.quote and p.quote_verified)
     score.warnings = len(meta.warnings)
-    score.coverage, score.flags = meta.coverage, len(meta.flags)
+    score.coverage, score.flags = meta.coverage, len(meta.flags) + len(meta.quality_flags)
     return score
 
 
