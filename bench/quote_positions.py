@@ -23,16 +23,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from shared_data import POLNEAR_DEV
 
 from summarizer.evaluation.attribution import AttributedArticle, load_polnear, score_brief
-from summarizer.grounding.check import Grounded, complete_from_article
+from summarizer.grounding.check import Grounded, add_missed_quotes, complete_from_article, quoted_passages
 from summarizer.schema import Brief, Meta
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 
-def code_alone(article: AttributedArticle) -> Brief:
+def code_alone(article: AttributedArticle, min_confidence: float = 0.0) -> Brief:
     grounded = Grounded(who=[], where=[], when=[], positions=[])
-    complete_from_article(article.text, grounded)
+    if min_confidence:
+        add_missed_quotes(article.text, grounded, quoted_passages(article.text), min_confidence=min_confidence)
+    else:
+        complete_from_article(article.text, grounded)  # what a brief does
     meta = Meta(model="none", endpoint="none", mode="none", prompt_id="none", prompt_version="0")
     return Brief(headline="", summary="", positions=grounded.positions, meta=meta)
 
@@ -70,6 +73,9 @@ def main() -> None:
         for row in rows:
             for wrong in row["wrong"]:
                 print(f"  WRONG {row['id'][:40]}: {wrong['actor']!r} for {wrong['gold']!r}: {wrong['quote'][:60]!r}")
+    for floor in (0.4, 0.6, 0.9):  # only speakers found in ways right at least this often (speakers.CONFIDENCE)
+        rows = [score_brief(a, code_alone(a, floor)) for a in articles]
+        print(f"  code alone, speaker confidence >= {floor}: {pooled(rows)}")
     recorded = recorded_briefs()
     if recorded is None:
         print("recorded briefs: skipped (vcrpy not installed)")

@@ -196,3 +196,15 @@ def test_a_participle_after_a_verb_that_is_no_cue_belongs_to_the_opening_name():
     assert speaker("never", text) == "Dean"
     text = "Hillary Clinton spoke out Tuesday, arguing that it should be recognized as “intolerable.”"
     assert speaker("intolerable.", text) == "Hillary Clinton"
+
+
+def test_an_attribution_says_how_its_speaker_was_found_and_how_often_that_is_right():
+    from summarizer.grounding.speakers import attribution_of
+
+    text = "John Kirby said: “We will respond.” Then “we are ready,” he said.\n“It is over.”"
+    quotes = ("We will respond.", "we are ready,", "It is over.")
+    ways = [attribution_of(text, find_quote(text, q).span) for q in quotes]
+    assert [(a.speaker, a.how) for a in ways] == [("John Kirby", "name"), ("John Kirby", "pronoun"),
+                                                  ("John Kirby", "inherited")]
+    assert ways[0].confidence > ways[1].confidence > ways[2].confidence > 0
+    assert attribution_of(text, Span(start=0, end=0)).confidence == 0.0

@@ -27,7 +27,7 @@ from ..dates import resolve_mention
 from ..schema import Actor, ActorDraft, BriefDraft, DateMention, DateMentionDraft, Place, Position, Span
 from .index import ArticleIndex, as_index
 from .spans import find_all, find_quote, inside_quotation_marks
-from .speakers import same_actor, speaker_of
+from .speakers import attribution_of, same_actor, speaker_of
 
 
 @dataclass(frozen=True)
@@ -260,6 +260,7 @@ def _trimmed(article: str, start: int, end: int) -> Span:
 class QuotedPassage:
     span: Span
     speaker: str | None
+    confidence: float = 0.0  # how often the way the speaker was found is right (speakers.CONFIDENCE)
 
 
 def quoted_passages(article: str | ArticleIndex) -> list[QuotedPassage]:
@@ -276,7 +277,8 @@ def _quoted_passages(index: ArticleIndex) -> list[QuotedPassage]:
     for a, b in index.quoted_regions:
         span = _trimmed(index.text, a + 1, b)
         if span.end - span.start > 3 and not _looks_like_a_title(span.of(index.text)):
-            passages.append(QuotedPassage(span, speaker_of(index, span)))
+            found = attribution_of(index, span)
+            passages.append(QuotedPassage(span, found.speaker, found.confidence))
     return passages
 
 
@@ -335,7 +337,11 @@ MIN_QUOTE_CHARS = 4
 
 
 def add_missed_quotes(
-    article: str | ArticleIndex, out: Grounded, passages: list[QuotedPassage], min_chars: int = MIN_QUOTE_CHARS
+    article: str | ArticleIndex,
+    out: Grounded,
+    passages: list[QuotedPassage],
+    min_chars: int = MIN_QUOTE_CHARS,
+    min_confidence: float = 0.0,
 ) -> None:
     """Add a position for each quoted passage of the article that no position covers.
 
@@ -350,7 +356,7 @@ def add_missed_quotes(
         span = passage.span
         if span.end - span.start < min_chars or any(u.start < span.end and span.start < u.end for u in used):
             continue
-        if not passage.speaker:
+        if not passage.speaker or passage.confidence < min_confidence:
             continue
         speaker = next((a.name for a in out.who if same_actor(a.name, passage.speaker)), passage.speaker)
         stance = _sentence_around(article, span.start, span.end, limit=220)
