@@ -208,3 +208,11 @@ def test_an_attribution_says_how_its_speaker_was_found_and_how_often_that_is_rig
                                                   ("John Kirby", "inherited")]
     assert ways[0].confidence > ways[1].confidence > ways[2].confidence > 0
     assert attribution_of(text, Span(start=0, end=0)).confidence == 0.0
+
+
+def test_he_is_not_a_place_named_before_him():
+    text = (
+        "President Barack Obama spoke in the Marshall Islands.\n"
+        "In the Marshall Islands, “That,” he said, “is the future.”"
+    )
+    assert speaker("is the future.", text) == "President Barack Obama"
