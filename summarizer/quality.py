@@ -160,7 +160,8 @@ def quality_flags(brief: Brief, article: str | ArticleIndex) -> list[str]:
         for n, item in enumerate(brief.what, 1):
             if is_fragment(item):
                 flags.append(f"what {n} is a fragment, not a sentence with a subject and a verb: {_clip(item)}")
-    for position in brief.positions:
+    # A brief written in another language than the article's shares no words with it to compare.
+    for position in brief.positions if not brief.meta.brief_language else []:
         support = stance_support(index, position)
         if support is not None and support < STANCE_SUPPORT:
             flags.append(f"stance of {position.actor} not supported by their own words in the article "

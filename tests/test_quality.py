@@ -60,6 +60,7 @@ def test_flags_name_the_field_and_go_to_flags_and_warnings() -> None:
     assert with_quality_flags(_brief(), ARTICLE) == _brief()
 
 
-def test_fragments_are_not_judged_in_a_brief_written_in_another_language() -> None:
-    portuguese = _brief(what=["30 minutos de duração"], meta=META.model_copy(update={"brief_language": "pt"}))
+def test_fragments_and_stances_are_not_judged_in_a_brief_written_in_another_language() -> None:
+    portuguese = _brief(what=["30 minutos de duração"], meta=META.model_copy(update={"brief_language": "pt"}),
+                        positions=[Position(actor="Joe Biden", stance="A resposta continuará.")])
     assert quality_flags(portuguese, ARTICLE) == []
