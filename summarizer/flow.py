@@ -25,7 +25,7 @@ from pydantic import BaseModel
 from .clean import clean_for_model
 from .datablock import neutralise_tags
 from .grounding.check import Grounded, apply_repairs, complete_from_article, give_up_on_failures, ground
-from .grounding.index import ArticleIndex
+from .grounding.index import as_index
 from .language import LanguagePlan
 from .prompts import load_prompt, load_system_prompt
 from .repair import QuoteRepairs, build_repair_messages, repairs_by_index
@@ -116,7 +116,7 @@ def one_part_flow(
     messages, prompt = build_messages(article, published, language, system_prompt=system_prompt)
     draft = yield Question(messages, BriefDraft, "reading the article and writing the brief")
     assert isinstance(draft, BriefDraft)
-    index = ArticleIndex(article)  # scanned once here, read by every check below
+    index = as_index(article)  # scanned once here, read by every check below and by coverage (pipeline)
     grounded = ground(draft, index, published)
     for _ in range(repair_calls):
         if not grounded.failures:

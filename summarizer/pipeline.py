@@ -26,14 +26,17 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from .article import Article
+from .coverage import with_coverage
 from .errors import InputError, ModelError
 from .finish import finish_brief
 from .flow import Conversation, Flow, Outcome, Question, Step, one_part_flow
+from .grounding.index import as_index
 from .lane import off_loop
 from .language import LanguagePlan
 from .llm.ask import Asker, Ledger
 from .prepare import ArticlePlan, parse_published, plan_article
 from .progress import OnProgress, Progress, ignore
+from .quality import with_quality_flags
 from .schema import Brief, Meta
 from .settings import Settings, settings_from_env
 
@@ -240,6 +243,8 @@ class Summarizer:
             **plan.provenance.as_meta(),
         )
         brief = finish_brief(outcome.draft, outcome.grounded, meta, plan.article)
+        brief = with_coverage(brief, as_index(plan.article))
+        brief = with_quality_flags(brief, as_index(plan.article))
         self._progress(Progress("done", "brief written"))
         return brief
 

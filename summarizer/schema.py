@@ -210,6 +210,12 @@ class Meta(BaseModel):
         description="Free-text problems: instructions, links, mentions or markup the article does not carry, "
         "names, numbers or quotes it does not contain. Each is also a warning; a strict run holds the brief back.",
     )
+    quality_flags: list[str] = Field(
+        default_factory=list,
+        description="Free-text quality problems found in code (quality.py): quoted words told as narration, "
+        "`what` items that are fragments, stances their speaker's words do not support. Each is also a warning; "
+        "unlike `flags`, they do not hold a brief back under --strict.",
+    )
     coverage: float | None = Field(
         default=None,
         description="Share of the article's paragraphs (weighted by the names, numbers and quotes they hold) "

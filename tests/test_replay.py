@@ -86,3 +86,41 @@ def test_sample_brief_json_carries_evidence_spans(sample_text: str, replay_setti
     assert data["who"] and all(a["evidence"] for a in data["who"])
     friday = next(d for d in data["when"] if d["mention"] == "this Friday (2)")
     assert sample_text[friday["evidence"][0]["start"] : friday["evidence"][0]["end"]] == "this Friday (2)"
+
+
+# The trip paragraphs' places (Blinken's five countries, the ten of January's tour): a brief without them,
+# without its Blinken headline and its questions about the trip, is the brief of the strikes alone.
+_TRIP_PLACES = {"Middle East", "Turkey", "Greece", "Jordan", "Qatar", "United Arab Emirates", "Saudi Arabia",
+                "Israel", "West Bank", "Bahrain", "Egypt"}
+
+
+@pytest.mark.vcr("test_replayed_brief_is_valid_and_grounded[sample].yaml")
+def test_sample_coverage_drops_when_the_brief_ignores_blinkens_trip(sample_text: str, replay_settings) -> None:
+    from summarizer.coverage import brief_coverage, left_out_warning
+
+    brief = Summarizer(replay_settings).summarize(sample_text, published="2024-02-02", source="sample")
+    assert brief.meta.coverage is not None and brief.meta.coverage >= 0.8
+    strikes_only = brief.model_copy(update={
+        "headline": "US Air Strikes in Syria and Iraq",
+        "where": [p for p in brief.where if p.name not in _TRIP_PLACES],
+        "open_questions": [],
+    })
+    share, left_out = brief_coverage(strikes_only, sample_text)
+    assert share is not None and share <= brief.meta.coverage - 0.25
+    warning = left_out_warning(left_out)
+    assert warning is not None and warning.startswith("not covered: paragraphs ")
+    assert "Blinken" in " ".join(p.names[0] for p in left_out if p.names)
+    assert "Kirby" not in warning  # the strikes' paragraphs stay covered
+
+
+@pytest.mark.vcr("test_replayed_brief_is_valid_and_grounded[sample].yaml")
+def test_sample_free_text_problems_are_flagged(sample_text: str, replay_settings) -> None:
+    # The recorded brief tells Biden's words as its own (summary, what 2), lists a fragment first, gives
+    # Biden a stance about Blinken's trip and Kirby the US government's: each is flagged, nothing else is.
+    brief = Summarizer(replay_settings).summarize(sample_text, published="2024-02-02", source="sample")
+    flags = brief.meta.quality_flags
+    assert any(f.startswith("summary tells quoted words") and "our choosing" in f for f in flags)
+    assert any(f.startswith("what 1 is a fragment") for f in flags)
+    assert any(f.startswith("stance of John Kirby not supported") for f in flags)
+    assert any(f.startswith("stance of President Joe Biden not supported") and "Blinken" in f for f in flags)
+    assert all(f in brief.meta.warnings for f in flags) and len(flags) == 5, flags

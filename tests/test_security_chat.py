@@ -206,7 +206,7 @@ def test_many_long_warnings_are_shortened_and_counted_within_the_platform_limits
 
 @pytest.fixture
 def readme_sample_brief(sample_text, replay_settings) -> Brief:
-    """The README's sample brief: the recorded real-model exchange, replayed (faithfulness 100 %, 7 warnings)."""
+    """The README's sample brief: the recorded real-model exchange, replayed (faithfulness 100 %, its warnings)."""
     from conftest import FIXTURES, SAMPLE, replay_cassette
 
     from summarizer.pipeline import Summarizer

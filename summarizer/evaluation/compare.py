@@ -64,7 +64,8 @@ def compare_reports(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
         },
         "cost": {k: {"a": a["cost"].get(k), "b": b["cost"].get(k), "delta": _delta(a["cost"].get(k), b["cost"].get(k))}
                  for k in ("faithfulness", "calls_per_brief", "prompt_tokens_per_brief",
-                           "completion_tokens_per_brief", "seconds_per_brief", "quotes_verified")},
+                           "completion_tokens_per_brief", "seconds_per_brief", "quotes_verified",
+                           "positions_per_brief", "coverage", "flags_per_brief")},
         "changed": changed,
     }
 

@@ -54,6 +54,8 @@ def cost_table(report: dict[str, Any]) -> Table:
         ("wall time per brief", f"{fmt(c['seconds_per_brief'], digits=1)} s"),
         ("positions per brief", fmt(c["positions_per_brief"], digits=1)),
         ("quotes verbatim (verified / given)", f"{fmt(c['quotes_verified'], percent=True)} of {c['quotes']}"),
+        ("coverage of the article (mean)", fmt(c.get("coverage"), percent=True)),
+        ("free-text flags per brief", fmt(c.get("flags_per_brief"), digits=1)),
     ]
     for name, value in rows:
         table.add_row(name, value)

@@ -154,6 +154,8 @@ class ArticleScore:
     quotes: int = 0
     quotes_verified: int = 0
     warnings: int = 0
+    coverage: float | None = None  # meta.coverage: share of the article's paragraphs the brief covers
+    flags: int = 0  # meta.flags and meta.quality_flags: free-text problems found in code
 
 
 def score_run(run: ArticleRun) -> ArticleScore:
@@ -171,6 +173,7 @@ def score_run(run: ArticleRun) -> ArticleScore:
     score.quotes = sum(1 for p in brief.positions if p.quote)
     score.quotes_verified = sum(1 for p in brief.positions if p.quote and p.quote_verified)
     score.warnings = len(meta.warnings)
+    score.coverage, score.flags = meta.coverage, len(meta.flags) + len(meta.quality_flags)
     return score
 
 
@@ -220,6 +223,8 @@ def cost(scores: list[ArticleScore]) -> dict[str, Any]:
         "positions_per_brief": _mean([float(s.positions) for s in done]),
         "quotes": quotes,
         "quotes_verified": round(sum(s.quotes_verified for s in done) / quotes, 4) if quotes else None,
+        "coverage": _mean([s.coverage for s in done if s.coverage is not None]),
+        "flags_per_brief": _mean([float(s.flags) for s in done]),
     }
 
 

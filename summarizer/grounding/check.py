@@ -27,7 +27,7 @@ from ..dates import resolve_mention
 from ..schema import Actor, ActorDraft, BriefDraft, DateMention, DateMentionDraft, Place, Position, Span
 from .index import ArticleIndex, as_index
 from .spans import find_all, find_quote, inside_quotation_marks
-from .speakers import same_actor, speaker_of
+from .speakers import attribution_of, same_actor, speaker_of
 
 
 @dataclass(frozen=True)
@@ -260,6 +260,7 @@ def _trimmed(article: str, start: int, end: int) -> Span:
 class QuotedPassage:
     span: Span
     speaker: str | None
+    confidence: float = 0.0  # how often the way the speaker was found is right (speakers.CONFIDENCE)
 
 
 def quoted_passages(article: str | ArticleIndex) -> list[QuotedPassage]:
@@ -276,7 +277,8 @@ def _quoted_passages(index: ArticleIndex) -> list[QuotedPassage]:
     for a, b in index.quoted_regions:
         span = _trimmed(index.text, a + 1, b)
         if span.end - span.start > 3 and not _looks_like_a_title(span.of(index.text)):
-            passages.append(QuotedPassage(span, speaker_of(index, span)))
+            found = attribution_of(index, span)
+            passages.append(QuotedPassage(span, found.speaker, found.confidence))
     return passages
 
 
@@ -325,8 +327,21 @@ def attach_article_quotes(
         out.warnings.append(f"quote of {position.actor} taken from the article: “{_clip(best.of(article))}”")
 
 
+# A quoted passage shorter than this is trivial and not made a position. Measured on PolNeAR dev (84
+# articles, bench/quote_positions.py): among passages with an attributed speaker, the share that are
+# annotated attributions is 0.65 for one word, 0.80 for two, 0.64 for three and 0.69 for eight or more —
+# length does not tell a scare quote from a statement, so every attributed passage counts (recall 0.707
+# at speaker accuracy 0.748, against 0.574 / 0.773 from four words up). Titles are left out earlier
+# (``_looks_like_a_title``), passages without a speaker here.
+MIN_QUOTE_CHARS = 4
+
+
 def add_missed_quotes(
-    article: str | ArticleIndex, out: Grounded, passages: list[QuotedPassage], min_chars: int = 12
+    article: str | ArticleIndex,
+    out: Grounded,
+    passages: list[QuotedPassage],
+    min_chars: int = MIN_QUOTE_CHARS,
+    min_confidence: float = 0.0,
 ) -> None:
     """Add a position for each quoted passage of the article that no position covers.
 
@@ -341,7 +356,7 @@ def add_missed_quotes(
         span = passage.span
         if span.end - span.start < min_chars or any(u.start < span.end and span.start < u.end for u in used):
             continue
-        if not passage.speaker:
+        if not passage.speaker or passage.confidence < min_confidence:
             continue
         speaker = next((a.name for a in out.who if same_actor(a.name, passage.speaker)), passage.speaker)
         stance = _sentence_around(article, span.start, span.end, limit=220)
@@ -390,3 +405,20 @@ def complete_from_article(article: str | ArticleIndex, out: Grounded) -> None:
     passages = quoted_passages(index)
     attach_article_quotes(index, out, passages)
     add_missed_quotes(index, out, passages)
+    out.positions = grouped_by_speaker(out.positions)
+
+
+def grouped_by_speaker(positions: list[Position]) -> list[Position]:
+    """Each speaker's positions together, speakers in the order the brief first names them.
+
+    Within a speaker, the model's own positions come first (as given), then the article's
+    quotes it added, in article order.
+    """
+    groups: list[list[Position]] = []
+    for position in positions:
+        group = next((g for g in groups if same_actor(g[0].actor, position.actor)), None)
+        if group is None:
+            groups.append([position])
+        else:
+            group.append(position)
+    return [p for g in groups for p in g]

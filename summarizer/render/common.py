@@ -19,6 +19,8 @@ def footer(brief: Brief) -> str:
     parts.append(f"{meta.prompt_tokens:,}+{meta.completion_tokens:,} tokens")
     if meta.faithfulness is not None:
         parts.append(f"faithfulness {meta.faithfulness:.0%}")
+    if meta.coverage is not None:
+        parts.append(f"coverage {meta.coverage:.0%}")
     if meta.source:
         parts.insert(0, meta.source)
     return " · ".join(parts)
