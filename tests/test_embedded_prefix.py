@@ -152,3 +152,53 @@ def test_old_states_are_pruned(tmp_path: Path) -> None:
     store.prune(keep=tmp_path / "old0.state")
     left = list(tmp_path.glob("*.state"))
     assert len(left) == KEEP and tmp_path / "old0.state" in left
+
+
+FACTS = {
+    "type": "object",
+    "properties": {
+        "people": {"type": "array", "items": {"type": "string"}, "maxItems": 5},
+        "place": {"type": "string"},
+        "count": {"type": "integer"},
+    },
+    "required": ["people", "place", "count"],
+}
+FACTS_REQUEST = {
+    "messages": [
+        {"role": "system", "content": "Extract the facts."},
+        {"role": "user", "content": "Anna and Bob met Carla in Lisbon on Monday; seven people came."},
+    ],
+    "tools": [{"type": "function", "function": {"name": "Facts", "description": "facts", "parameters": FACTS}}],
+    "tool_choice": {"type": "function", "function": {"name": "Facts"}},
+    "temperature": 0.0,
+    "max_tokens": 80,
+    "repeat_penalty": 1.1,
+}
+
+
+@pytest.mark.live
+@needs_model
+def test_the_lazily_checked_grammar_writes_what_the_full_check_writes(embedded) -> None:
+    transport, _ = embedded
+    llama = transport.load()
+    ours = transport.create(**FACTS_REQUEST)
+    stats = transport.requests[-1]
+    assert stats.written_tokens > 0 and stats.full_checks < stats.written_tokens  # the point of it
+    llama.reset()
+    theirs = llama.create_chat_completion(**FACTS_REQUEST)  # llama-cpp-python: grammar on every candidate
+    arguments = theirs["choices"][0]["message"]["tool_calls"][0]["function"]["arguments"]
+    assert ours.choices[0].message.tool_calls[0].function.arguments == arguments
+    assert ours.usage.completion_tokens == theirs["usage"]["completion_tokens"]
+    assert ours.usage.prompt_tokens == theirs["usage"]["prompt_tokens"]
+
+
+def test_only_a_forced_tool_at_temperature_0_takes_the_lazy_path() -> None:
+    from summarizer.llm.decoding import tool_grammar
+
+    name, grammar = tool_grammar(FACTS_REQUEST)
+    assert name == "Facts" and "root" in grammar
+    assert tool_grammar({**FACTS_REQUEST, "temperature": 0.7}) is None
+    assert tool_grammar({k: v for k, v in FACTS_REQUEST.items() if k != "temperature"}) is None
+    assert tool_grammar({**FACTS_REQUEST, "tool_choice": "auto"}) is None
+    other = {"type": "function", "function": {"name": "Other"}}
+    assert tool_grammar({**FACTS_REQUEST, "tool_choice": other}) is None

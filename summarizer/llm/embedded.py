@@ -8,8 +8,10 @@ prompt is read here, not inside ``create_chat_completion``, for two reasons:
 * the article is read in batches with a progress event after each, so a display can show
   "reading the article 512/661 tokens" instead of a frozen line.
 
-``create_chat_completion`` then finds everything but the last prompt token already in the KV
-cache (llama-cpp-python reuses the longest common prefix) and goes straight to writing.
+A forced tool call at temperature 0 (what a brief asks for) is then written by ``decoding.py``,
+which checks the JSON grammar only where it changes the answer: the same tokens, written faster.
+Anything else goes to ``create_chat_completion``, which finds all but the last prompt token already
+in the KV cache (llama-cpp-python reuses the longest common prefix) and goes straight to writing.
 ``requests`` keeps where each request's time went, for ``bench/embedded_floor.py``.
 """
 
@@ -27,7 +29,8 @@ from typing import Any
 from ..errors import ModelFileError
 from ..progress import OnProgress, Progress, ignore
 from ..settings import Settings
-from .prefix_cache import PrefixStore, common_prefix, model_identity, plan_prompt
+from .decoding import tool_call_completion, tool_grammar, write_constrained
+from .prefix_cache import Plan, PrefixStore, common_prefix, model_identity, plan_prompt
 
 
 @dataclass
@@ -41,6 +44,8 @@ class RequestStats:
     read_tokens: int = 0  # tokens evaluated for this request beyond the prefix
     read_seconds: float = 0.0
     write_seconds: float = 0.0  # generation (and llama-cpp-python's own bookkeeping)
+    written_tokens: int = 0  # by the lazily checked grammar (decoding.py); 0 when llama-cpp-python wrote
+    full_checks: int = 0  # of those, steps where the grammar had to check every candidate
 
 
 class EmbeddedTransport:
@@ -80,25 +85,42 @@ class EmbeddedTransport:
         # llama.cpp's server samples with repeat_penalty 1.1 and the in-process default is 1.0;
         # without it the 1.5B model loops inside the `when` list until max_tokens.
         kwargs.setdefault("repeat_penalty", 1.1)
-        if self.on_progress is not None:
-            # A Python logits processor runs once per token: only worth it when someone watches.
-            kwargs["logits_processor"] = _token_counter(self.on_progress)
         with _LLAMA_LOCK:
             stats = RequestStats()
             self.requests.append(stats)
-            self._read_prompt(llama, kwargs, stats)
+            plan = self._read_prompt(llama, kwargs, stats)
             started = time.perf_counter()
-            raw = llama.create_chat_completion(**kwargs)
+            constraint = tool_grammar(kwargs) if plan is not None else None
+            if plan is None or constraint is None:
+                raw = llama.create_chat_completion(**kwargs)
+            else:
+                raw = self._write_tool_call(llama, plan, constraint, kwargs, stats)
             stats.write_seconds = time.perf_counter() - started
         return ChatCompletion.model_validate(raw)
 
     async def acreate(self, **kwargs: Any) -> Any:
         return await asyncio.to_thread(self.create, **kwargs)
 
-    def _read_prompt(self, llama: Any, request: dict[str, Any], stats: RequestStats) -> None:
+    def _write_tool_call(
+        self, llama: Any, plan: Plan, constraint: tuple[str, str], request: dict[str, Any], stats: RequestStats
+    ) -> dict[str, Any]:
+        name, grammar = constraint
+        show = self.on_progress or ignore
+        written = write_constrained(
+            llama,
+            plan.tokens[-1],
+            grammar,
+            max_tokens=request["max_tokens"],
+            repeat_penalty=request["repeat_penalty"],
+            on_token=lambda n: show(Progress("writing", f"writing the brief: {n} tokens", n)),
+        )
+        stats.written_tokens, stats.full_checks = written.tokens, written.full_checks
+        return tool_call_completion(name, written, len(plan.tokens), self.model)
+
+    def _read_prompt(self, llama: Any, request: dict[str, Any], stats: RequestStats) -> Plan | None:
         plan = plan_prompt(llama, request)
         if plan is None:
-            return
+            return None
         tokens = plan.tokens
         stats.prompt_tokens, stats.prefix_tokens = len(tokens), plan.prefix
         have = common_prefix(llama.input_ids[: llama.n_tokens], tokens)
@@ -120,6 +142,7 @@ class EmbeddedTransport:
         started = time.perf_counter()
         stats.read_tokens = self._eval(llama, tokens[llama.n_tokens : target], "reading the article")
         stats.read_seconds = time.perf_counter() - started
+        return plan
 
     def _eval(self, llama: Any, tokens: list[int], what: str) -> int:
         show = self.on_progress or ignore
@@ -143,21 +166,6 @@ def _load_llama(path: str, n_ctx: int, n_threads: int | None) -> Any:
     # llama-cpp-python defaults to half the cores; a brief is one request, so use them all.
     threads = n_threads or os.cpu_count() or 1
     return Llama(model_path=path, n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads, verbose=False)
-
-
-def _token_counter(on_progress: OnProgress) -> Any:
-    # llama.cpp calls logits processors once per generated token: a cheap progress signal.
-    from llama_cpp import LogitsProcessorList
-
-    count = 0
-
-    def count_token(_input_ids: Any, scores: Any) -> Any:
-        nonlocal count
-        count += 1
-        on_progress(Progress("writing", f"writing the brief: {count} tokens", count))
-        return scores
-
-    return LogitsProcessorList([count_token])
 
 
 def prefix_store_for(gguf: Path, settings: Settings, directory: Path) -> PrefixStore | None:
