@@ -1,0 +1,220 @@
+"""Where the outlets differ: figures, times and dates, spellings of names, roles, who said a quote.
+
+Each finder is a pure function over the sources (article text, index, brief) that returns
+``Disagreement`` items, each value with its sources and spans. Values are compared as normalised
+("seven" = "7"; "at least 7" ≠ "7"; a date resolved against each source's own publication date).
+When the outlets holding different values were published at different times, the later one may
+simply be an update: ``maybe_update``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from rapidfuzz.distance import Levenshtein
+
+from ..dates import resolve_mention
+from ..grounding.spans import find_all
+from ..schema import Span
+from .core import TIME_ONLY
+from .numbers import claim_key, find_numbers
+from .schema import CompetingValue, CoreItem, Disagreement
+from .sources import Source
+from .words import stems
+
+NUMBER_KINDS_SHOWN_ALONE = ("casualties", "age")  # figures worth an only-in line when one outlet gives them
+_CLOCK = re.compile(r"\b(?P<h>[01]?\d)(?:[.:](?P<m>[0-5]\d))?\s*(?P<ap>a\.?m\.?|p\.?m\.?)", re.I)
+_APPROX = re.compile(r"\b(?:about|around|approximately|roughly|just after|shortly after)\b", re.I)
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]{3,}(?:[’']s)?\b")
+
+
+Observed = dict[str, dict[str, list[Span]]]  # value → source id → spans
+
+
+def _disagreement(
+    kind: str, subject: str, observed: Observed, by_id: dict[str, Source], note: str | None = None
+) -> Disagreement | None:
+    """A disagreement when at least two values are held by different sets of sources."""
+    holders = {v: frozenset(s) for v, s in observed.items() if s}
+    sets = list(holders.values())
+    # Two values differ between outlets only when neither value's outlets all also give the other: an outlet
+    # that alone adds a second figure ("five trapped", then "two remain trapped") is not a disagreement.
+    if not any(not (a <= b or b <= a) for i, a in enumerate(sets) for b in sets[i + 1 :]):
+        return None
+    values = []
+    for value, spans_by in observed.items():
+        published = sorted(by_id[s].published for s in spans_by)
+        values.append(CompetingValue(value=value, sources=[by_id[s].support(sp) for s, sp in spans_by.items()],
+                                     published=published))
+    values.sort(key=lambda v: (v.published[0] if v.published else "", v.value))
+    firsts = {v.published[0] for v in values if v.published and v.published[0]}
+    return Disagreement(kind=kind, subject=subject, values=values, maybe_update=len(firsts) > 1,  # type: ignore[arg-type]
+                        note=note)
+
+
+def number_disagreements(sources: list[Source]) -> tuple[list[Disagreement], list[tuple[str, str, Source, list[Span]]]]:
+    """Figures with different values across outlets; and figures only one outlet gives (key, value, source, spans)."""
+    observed: dict[str, Observed] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+    shown: dict[str, str] = {}
+    for source in sources:
+        year = source.day.year if source.day else None
+        for claim in find_numbers(source.index, year):
+            key = claim_key(claim)
+            observed[key][claim.value][source.id].append(claim.span)
+            shown.setdefault(key, claim.subject if claim.kind != "age" else f"age of {claim.subject}")
+    by_id = {s.id: s for s in sources}
+    out, alone = [], []
+    for key, values in observed.items():
+        found = _disagreement("number", shown[key], values, by_id)
+        if found:
+            out.append(found)
+        holders = {s for by in values.values() for s in by}
+        if len(holders) == 1 and len(sources) > 1 and key.split(":")[0] in NUMBER_KINDS_SHOWN_ALONE:
+            for value, by in values.items():
+                for sid, spans in by.items():
+                    alone.append((shown[key], value, by_id[sid], spans))
+    return out, alone
+
+
+def event_words(sources: list[Source]) -> frozenset[str]:
+    """Words at least a third of the outlets put in their titles: what a sentence about *the* event mentions."""
+    titles = [stems(s.article.title or s.brief.headline) for s in sources]
+    counts: dict[str, int] = defaultdict(int)
+    for words in titles:
+        for w in words:
+            counts[w] += 1
+    need = max(2, (len(titles) + 2) // 3)
+    return frozenset(w for w, n in counts.items() if n >= need)
+
+
+MAX_SENTENCE = 400  # longer "sentences" are photo galleries and link lists run together, not the report
+
+
+def _event_sentence(source: Source, pos: int, words: frozenset[str]) -> bool:
+    unit = source.index.units[source.index.unit_at(pos)]
+    if unit.end - unit.start > MAX_SENTENCE:
+        return False
+    return not words or bool(words & stems(source.text[unit.start : unit.end]))
+
+
+def clock_time(mention: str) -> str | None:
+    """'at about 6.10am' → '06:10'; None when the mention holds no clock time."""
+    m = _CLOCK.search(mention)
+    if not m:
+        return None
+    hour = int(m.group("h")) % 12 + (12 if m.group("ap").lower().startswith("p") else 0)
+    return f"{hour:02d}:{m.group('m') or '00'}"
+
+
+def time_and_date_disagreements(sources: list[Source]) -> list[Disagreement]:
+    """The time and the day each outlet gives first for the event itself (its lead's), compared."""
+    words = event_words(sources)
+    times: Observed = defaultdict(dict)
+    days: Observed = defaultdict(dict)
+    for source in sources:
+        first_time = first_day = None
+        for start, end in source.index.date_mentions:
+            if not _event_sentence(source, start, words):
+                continue
+            mention = source.text[start:end]
+            span = Span(start=start, end=end)
+            clock = clock_time(mention)
+            if clock and first_time is None:
+                first_time = (clock + (" (about)" if _APPROX.search(mention) else ""), span)
+            resolved = resolve_mention(mention, source.day)
+            if (first_day is None and resolved.resolved and resolved.granularity == "day" and resolved.start
+                    and TIME_ONLY not in (resolved.note or "")):
+                first_day = (resolved.start.isoformat(), span)
+        if first_time:
+            times[first_time[0]][source.id] = [first_time[1]]
+        if first_day:
+            days[first_day[0]][source.id] = [first_day[1]]
+    by_id = {s.id: s for s in sources}
+    subject = " / ".join(sorted(words)[:3]) or "the event"
+    out = [
+        _disagreement("time", f"time of the {subject}", _merge_approx(times), by_id),
+        _disagreement("date", f"day of the {subject}", days, by_id,
+                      note="each source's date resolved against its own publication date"),
+    ]
+    return [d for d in out if d]
+
+
+def _merge_approx(times: Observed) -> Observed:
+    """'about 06:10' and '06:10' are one value: an approximate time agrees with the exact one it rounds."""
+    merged: Observed = defaultdict(dict)
+    for value, by in times.items():
+        exact = value.replace(" (about)", "")
+        target = exact if exact in times else value
+        for sid, spans in by.items():
+            merged[target][sid] = spans
+    return merged
+
+
+def name_disagreements(sources: list[Source], items: list[CoreItem]) -> list[Disagreement]:
+    """One name spelt two ways: a word of a who/where name in one outlet, a near spelling in another,
+    neither outlet using the other's spelling ('Sandilands' / 'Sandlilands')."""
+    by_id = {s.id: s for s in sources}
+    words = {w.rstrip("’'s") if w.endswith(("’s", "'s")) else w
+             for item in items for form in [item.label, *item.variants] for w in _CAPITALISED.findall(form)}
+    vocab = {s.id: {w for w in _CAPITALISED.findall(s.text)} for s in sources}
+    out: list[Disagreement] = []
+    seen: set[frozenset[str]] = set()
+    for word in sorted(words):
+        holders = {s.id for s in sources if word in vocab[s.id]}
+        for source in sources:
+            if source.id in holders:
+                continue
+            for other in vocab[source.id]:
+                pair = frozenset((word, other))
+                if pair in seen or other == word or abs(len(other) - len(word)) > 2:
+                    continue
+                if Levenshtein.distance(word.lower(), other.lower()) <= (1 if len(word) < 7 else 2):
+                    other_holders = {s.id for s in sources if other in vocab[s.id]}
+                    if other_holders & holders:
+                        continue  # an outlet using both spellings: two names, not one misspelt
+                    seen.add(pair)
+                    observed: Observed = {
+                        w: {sid: find_all(by_id[sid].index, w) for sid in hs}
+                        for w, hs in ((word, holders), (other, other_holders))
+                    }
+                    found = _disagreement("name", f"spelling of {word}", observed, by_id)
+                    if found:
+                        out.append(found)
+    return out
+
+
+def role_disagreements(sources: list[Source], who: list[CoreItem]) -> list[Disagreement]:
+    """One person given roles with no word in common by two outlets (each role as its article words it)."""
+    by_id = {s.id: s for s in sources}
+    out = []
+    for item in who:
+        roles: Observed = {}
+        forms = {item.label, *item.variants}
+        for source in sources:
+            for actor in source.brief.who:
+                if actor.role and actor.name in forms:
+                    spans = find_all(source.index, actor.role)
+                    if spans:  # the role as the article states it, not the model's wording
+                        roles.setdefault(actor.role, {})[source.id] = spans
+        distinct = list(roles)
+        if len(distinct) >= 2 and all(
+            not (stems(a) & stems(b)) for i, a in enumerate(distinct) for b in distinct[i + 1:]
+        ):
+            found = _disagreement("role", f"role of {item.label}", roles, by_id)
+            if found:
+                out.append(found)
+    return out
+
+
+def attribution_disagreements(sources: list[Source], differing: list[tuple[str, Observed]]) -> list[Disagreement]:
+    """A quote the outlets put in different mouths (``quotes.merge_quotes``'s second result)."""
+    by_id = {s.id: s for s in sources}
+    out = []
+    for text, observed in differing:
+        words = text.split()
+        subject = "who said “" + " ".join(words[:12]) + ("…" if len(words) > 12 else "") + "”"
+        found = _disagreement("attribution", subject, observed, by_id)
+        if found:
+            out.append(found)
+    return out
