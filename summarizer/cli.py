@@ -401,9 +401,12 @@ def _register_subcommands() -> None:
     from .batch.command import batch_command
     from .evaluation.command import HELP as EVAL_HELP
     from .evaluation.command import eval_command
+    from .event.command import EVENT_HELP, EVENTS_HELP, event_command, events_command
 
     app.command("batch", help="Brief many articles into a JSONL file; rerun to finish and retry.")(batch_command)
     app.command("eval", help=EVAL_HELP)(eval_command)
+    app.command("event", help=EVENT_HELP)(event_command)
+    app.command("events", help=EVENTS_HELP)(events_command)
 
 
 _register_subcommands()

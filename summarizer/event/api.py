@@ -160,8 +160,8 @@ def _writer(settings: Settings | None, summarizer: Summarizer | None, cache: Bri
         from ..batch.cache import BriefCache
 
         store = BriefCache.open()
-    else:
-        store = cache or None
+    else:  # a BriefCache has a length: an empty one is falsy, so test for the flags, not truth
+        store = None if cache is None or cache is False else cache
     return EventWriter(writer, store, briefs, on_source)
 
 
