@@ -95,7 +95,9 @@ def _event_sentence(source: Source, pos: int, words: frozenset[str]) -> bool:
     unit = source.index.units[source.index.unit_at(pos)]
     if unit.end - unit.start > MAX_SENTENCE:
         return False
-    return not words or bool(words & stems(source.text[unit.start : unit.end]))
+    # Two of the event's words when it has several: "tributes were held on Saturday" is not the crash's day.
+    need = 2 if len(words) >= 3 else 1
+    return not words or len(words & stems(source.text[unit.start : unit.end])) >= need
 
 
 def clock_time(mention: str) -> str | None:
@@ -131,10 +133,9 @@ def time_and_date_disagreements(sources: list[Source]) -> list[Disagreement]:
         if first_day:
             days[first_day[0]][source.id] = [first_day[1]]
     by_id = {s.id: s for s in sources}
-    subject = " / ".join(sorted(words)[:3]) or "the event"
     out = [
-        _disagreement("time", f"time of the {subject}", _merge_approx(times), by_id),
-        _disagreement("date", f"day of the {subject}", days, by_id,
+        _disagreement("time", "time of the event (the first given in a sentence on it)", _merge_approx(times), by_id),
+        _disagreement("date", "day of the event (the first given in a sentence on it)", days, by_id,
                       note="each source's date resolved against its own publication date"),
     ]
     return [d for d in out if d]

@@ -20,7 +20,7 @@ from .schema import Quote, QuoteVariant, SpeakerPositions
 from .sources import Source
 
 MIN_WORDS = 6  # shorter quoted bits are scare quotes ('speeding', "walking wounded"), not statements
-SAME = 92.0
+SAME = 97.0  # whole-quote similarity (or one holding the other) for "the same words"
 VARIANT = 85.0
 
 
@@ -85,6 +85,11 @@ def _related(a: str, b: str) -> float:
     return fuzz.ratio(a, b)
 
 
+def _same(a: str, b: str) -> bool:
+    short, long_ = sorted((a, b), key=len)
+    return short in long_ or fuzz.ratio(a, b) >= SAME
+
+
 def _cluster(said: list[_Said]) -> list[list[_Said]]:
     groups: list[list[_Said]] = []
     for item in said:
@@ -107,7 +112,7 @@ def _speakers(items: list[_Said]) -> list[str]:
 def _quote(group: list[_Said]) -> Quote:
     variants: list[list[_Said]] = []
     for item in group:
-        home = next((v for v in variants if _related(item.norm, v[0].norm) >= SAME), None)
+        home = next((v for v in variants if _same(item.norm, v[0].norm)), None)
         if home is None:
             variants.append([item])
         else:
