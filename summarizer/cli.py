@@ -247,12 +247,16 @@ def _print_brief(brief: Any, output_format: str, article: str, evidence: bool, o
 @app.command("schema", help="Print the JSON Schema of a brief.")
 def schema_command(
     draft: Annotated[bool, typer.Option(help="The schema the model fills in, not the full brief.")] = False,
+    event: Annotated[bool, typer.Option(help="The schema of an event brief (brief event).")] = False,
 ) -> None:
     import json
 
+    from pydantic import BaseModel
+
+    from .event.schema import EventBrief
     from .schema import Brief, BriefDraft
 
-    model = BriefDraft if draft else Brief
+    model: type[BaseModel] = EventBrief if event else BriefDraft if draft else Brief
     sys.stdout.write(json.dumps(model.model_json_schema(), indent=2) + "\n")
 
 
