@@ -17,7 +17,9 @@ from ..options import BaseUrlOption, GgufOption, MaxRetriesOption, ModelOption, 
 EVENT_HELP = "Merge several articles on one event (files, pages, URLs, a folder) into one grounded event brief."
 EVENTS_HELP = "Group a batch's briefs (JSONL) into events by shared actors, places and dates, and brief each."
 
-FormatOption = Annotated[str, typer.Option("--format", "-f", help="text, markdown or json.")]
+FormatOption = Annotated[
+    str, typer.Option("--format", "-f", help="text, markdown, json, or chat: slack, mattermost, discord, teams.")
+]
 BriefsOption = Annotated[
     Path | None,
     typer.Option("--briefs", help="Briefs written earlier (JSONL with id/source and brief): used instead of the model.",
@@ -35,10 +37,18 @@ def _fail(error: BriefError) -> typer.Exit:
 
 
 def _render(events: list[tuple[str, object]], fmt: str) -> str:
+    from ..chat.platforms import PLATFORMS
     from ..render.event import EVENT_RENDERERS
 
+    if fmt in PLATFORMS:
+        import json
+
+        from ..chat.event import render_event_payload
+
+        payloads = [render_event_payload(e, fmt) for _, e in events]  # type: ignore[arg-type]
+        return "\n".join(json.dumps(p, indent=1, ensure_ascii=False) for p in payloads) + "\n"
     if fmt not in EVENT_RENDERERS:
-        raise InputError(f"--format {fmt!r}: use one of {', '.join(EVENT_RENDERERS)}")
+        raise InputError(f"--format {fmt!r}: use one of {', '.join((*EVENT_RENDERERS, *PLATFORMS))}")
     render = EVENT_RENDERERS[fmt]
     if fmt == "json" and len(events) > 1:
         import json
