@@ -68,7 +68,8 @@ def _progress(quiet: bool):  # type: ignore[no-untyped-def]
     def told(done: int, total: int, article: object, cached: bool) -> None:
         if not quiet:
             origin = getattr(article, "origin", "")
-            sys.stderr.write(f"[{done}/{total}] {origin} {'(cached)' if cached else 'briefed'}\n")
+            how = "no model call (cache or --briefs)" if cached else "briefed"
+            sys.stderr.write(f"[{done}/{total}] {origin}: {how}\n")
 
     return told
 
