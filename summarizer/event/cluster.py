@@ -32,10 +32,11 @@ def _name_key(name: str) -> str:
 
 def keys_of(brief: Brief) -> frozenset[str]:
     """What a brief says the event is about: actors, places, days, and the headline's names."""
-    keys = {f"who:{_name_key(a.name)}" for a in brief.who if a.name.strip()}
-    keys |= {f"where:{_name_key(p.name)}" for p in brief.where if p.name.strip()}
+    # One namespace for names: "Croydon" as a place in one brief and in another's headline is one key.
+    keys = {_name_key(a.name) for a in brief.who if a.name.strip()}
+    keys |= {_name_key(p.name) for p in brief.where if p.name.strip()}
+    keys |= {w.lower() for w in _CAPITALISED.findall(brief.headline) if w not in _COMMON}
     keys |= {f"day:{d.date}" for d in brief.when if d.date}
-    keys |= {f"word:{w.lower()}" for w in _CAPITALISED.findall(brief.headline) if w not in _COMMON}
     return frozenset(keys)
 
 
