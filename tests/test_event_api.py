@@ -65,3 +65,13 @@ def test_the_summary_call_sees_merged_items_not_articles(tram: list) -> None:
     assert "<article>" not in sent
     assert all(a.text[-200:] not in sent for a in tram[:3])  # the fakes brief only the first sentence
     assert "sources]" in sent  # each item with its source count
+
+
+def test_the_model_headline_gets_free_text_checks_against_the_merged_facts() -> None:
+    from summarizer.event.headline import free_text_flags
+
+    facts = "Events:\n- At least seven people were killed when a tram derailed in Croydon [6 of 10 sources]"
+    assert free_text_flags("Seven killed as Croydon tram derails. Reports differ on the toll.", facts) == []
+    flags = free_text_flags("Tram derails in Croydon, 12 killed, says Sadiq Khan; see https://x.example", facts)
+    assert flags == ["number not in the merged facts: 12", "name not in the merged facts: Sadiq Khan",
+                     "a link, mention or markup the facts do not carry"]

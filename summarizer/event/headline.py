@@ -56,20 +56,28 @@ def _numbers(text: str) -> set[str]:
     return {n.rstrip(".,").replace(",", "") for n in _NUMBER.findall(text)}
 
 
+def _names(text: str) -> set[str]:
+    """Capitalised runs of ``text`` that are not just a sentence's first word."""
+    out = set()
+    for m in _NAME.finditer(text):
+        before = text[: m.start()].rstrip()
+        first_word = not before or before[-1] in ".!?:\"“"
+        if first_word and " " not in m.group():
+            continue
+        out.add(m.group())
+    return out
+
+
 def free_text_flags(text: str, facts: str) -> list[str]:
-    """Numbers and names in the model's ``text`` that the facts it was given do not contain."""
-    flags = []
-    known_numbers = _numbers(facts)
+    """Numbers and names in the model's ``text`` that the facts it was given do not contain, and any link,
+    mention or markup (the facts never carry one: they are the articles' words, checked)."""
+    flags = [f"number not in the merged facts: {n}" for n in sorted(_numbers(text) - _numbers(facts))]
     lowered = facts.lower()
-    for number in sorted(_numbers(text) - known_numbers):
-        flags.append(f"number not in the merged facts: {number}")
-    for name in sorted(set(_NAME.findall(text))):
-        words = [w for w in name.split() if w.lower() not in ("the", "a", "an", "in", "on", "at")]
-        if words and len(name) > 2 and not _NUMBER_WORDS.fullmatch(name) and name.lower() not in lowered and not all(
-            w.lower() in lowered for w in words
-        ):
-            if text.find(name) > 0 and text[max(0, text.find(name) - 2)] not in ".!?":  # a sentence start is no name
-                flags.append(f"name not in the merged facts: {name}")
-    if re.search(r"https?://|www\.|<[a-z/]|@\w", text, re.I):
-        flags.append("a link, mention or markup")
+    for name in sorted(_names(text)):
+        words = [w for w in name.split() if len(w) > 1]
+        if _NUMBER_WORDS.fullmatch(name) or all(w.lower() in lowered for w in words):
+            continue
+        flags.append(f"name not in the merged facts: {name}")
+    if re.search(r"https?://|www\.|<[a-z/!]|(?<!\w)@\w", text, re.I):
+        flags.append("a link, mention or markup the facts do not carry")
     return flags
