@@ -123,7 +123,9 @@ def time_and_date_disagreements(sources: list[Source]) -> list[Disagreement]:
             span = Span(start=start, end=end)
             clock = clock_time(mention)
             if clock and first_time is None:
-                first_time = (clock + (" (about)" if _APPROX.search(mention) else ""), span)
+                lead = source.text[max(0, start - 20) : start]  # "shortly after 6 a.m.": the mention is "6 a.m."
+                approx = _APPROX.search(mention) or _APPROX.search(lead)
+                first_time = (clock + (" (about)" if approx else ""), span)
             resolved = resolve_mention(mention, source.day)
             if (first_day is None and resolved.resolved and resolved.granularity == "day" and resolved.start
                     and TIME_ONLY not in (resolved.note or "")):
@@ -141,14 +143,26 @@ def time_and_date_disagreements(sources: list[Source]) -> list[Disagreement]:
     return [d for d in out if d]
 
 
+APPROX_MINUTES = 15  # "around 6am" agrees with any exact time this close ("6.10am")
+
+
+def _minutes(value: str) -> int:
+    hours, minutes = value[:5].split(":")
+    return int(hours) * 60 + int(minutes)
+
+
 def _merge_approx(times: Observed) -> Observed:
-    """'about 06:10' and '06:10' are one value: an approximate time agrees with the exact one it rounds."""
+    """An approximate time joins the nearest exact time within ``APPROX_MINUTES`` (it agrees with it)."""
+    exact = [v for v in times if not v.endswith(" (about)")]
     merged: Observed = defaultdict(dict)
     for value, by in times.items():
-        exact = value.replace(" (about)", "")
-        target = exact if exact in times else value
+        target = value
+        if value.endswith(" (about)") and exact:
+            near = min(exact, key=lambda e: abs(_minutes(e) - _minutes(value)))
+            if abs(_minutes(near) - _minutes(value)) <= APPROX_MINUTES:
+                target = near
         for sid, spans in by.items():
-            merged[target][sid] = spans
+            merged[target].setdefault(sid, spans)
     return merged
 
 
