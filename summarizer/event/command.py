@@ -18,7 +18,7 @@ EVENT_HELP = "Merge several articles on one event (files, pages, URLs, a folder)
 EVENTS_HELP = "Group a batch's briefs (JSONL) into events by shared actors, places and dates, and brief each."
 
 FormatOption = Annotated[
-    str, typer.Option("--format", "-f", help="text, markdown, json, or chat: slack, mattermost, discord, teams.")
+    str, typer.Option("--format", "-f", help="text, markdown, json, html, or chat: slack, mattermost, discord, teams.")
 ]
 BriefsOption = Annotated[
     Path | None,
@@ -36,9 +36,18 @@ def _fail(error: BriefError) -> typer.Exit:
     return typer.Exit(error.exit_code)
 
 
-def _render(events: list[tuple[str, object]], fmt: str) -> str:
+def _render(events: list[tuple[str, object]], fmt: str, texts: dict[str, str]) -> str:
+    """``texts``: article text by origin (the HTML view shows each source's words)."""
     from ..chat.platforms import PLATFORMS
     from ..render.event import EVENT_RENDERERS
+
+    if fmt == "html":
+        from ..render.event_html import to_event_html
+
+        if len(events) != 1:
+            raise InputError("--format html writes one event: give one event's articles (no --group-by)")
+        event = events[0][1]
+        return to_event_html(event, {s.id: texts.get(s.origin, "") for s in event.sources})  # type: ignore[attr-defined]
 
     if fmt in PLATFORMS:
         import json
@@ -48,7 +57,7 @@ def _render(events: list[tuple[str, object]], fmt: str) -> str:
         payloads = [render_event_payload(e, fmt) for _, e in events]  # type: ignore[arg-type]
         return "\n".join(json.dumps(p, indent=1, ensure_ascii=False) for p in payloads) + "\n"
     if fmt not in EVENT_RENDERERS:
-        raise InputError(f"--format {fmt!r}: use one of {', '.join((*EVENT_RENDERERS, *PLATFORMS))}")
+        raise InputError(f"--format {fmt!r}: use one of {', '.join((*EVENT_RENDERERS, 'html', *PLATFORMS))}")
     render = EVENT_RENDERERS[fmt]
     if fmt == "json" and len(events) > 1:
         import json
@@ -103,7 +112,8 @@ def event_command(
         events = [(name, summarize_event(articles, settings=settings, briefs=recorded, cache=cache,
                                          write_headline=headline, on_source=_progress(quiet)))
                   for name, articles in sorted(groups.items())]
-        sys.stdout.write(_render(events, fmt))  # type: ignore[arg-type]
+        texts = {a.origin: a.text for articles in groups.values() for a in articles}
+        sys.stdout.write(_render(events, fmt, texts))  # type: ignore[arg-type]
     except BriefError as error:
         raise _fail(error) from None
     except KeyboardInterrupt:
@@ -140,6 +150,7 @@ def events_command(
         events = [(f"{n + 1} ({len(g)} sources)", summarize_event(g, settings=settings, briefs=recorded, cache=False,
                                                                  write_headline=headline))
                   for n, g in enumerate(groups) if len(g) >= min_sources]
-        sys.stdout.write(_render(events, fmt))  # type: ignore[arg-type]
+        texts = {a.origin: a.text for g in groups for a in g}
+        sys.stdout.write(_render(events, fmt, texts))  # type: ignore[arg-type]
     except BriefError as error:
         raise _fail(error) from None
