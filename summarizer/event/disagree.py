@@ -36,11 +36,11 @@ def _disagreement(
     kind: str, subject: str, observed: Observed, by_id: dict[str, Source], note: str | None = None
 ) -> Disagreement | None:
     """A disagreement when at least two values are held by different sets of sources."""
-    holders = {v: frozenset(s) for v, s in observed.items() if s}
-    sets = list(holders.values())
-    # Two values differ between outlets only when neither value's outlets all also give the other: an outlet
-    # that alone adds a second figure ("five trapped", then "two remain trapped") is not a disagreement.
-    if not any(not (a <= b or b <= a) for i, a in enumerate(sets) for b in sets[i + 1 :]):
+    sets = [frozenset(s) for s in observed.values() if s]
+    # Two values are a disagreement only when no outlet gives both: an outlet giving two figures
+    # ("the three victims" named today, "the seven victims" in all; "five trapped", "two remain trapped")
+    # is telling of two things, not contradicting itself.
+    if not any(not (a & b) for i, a in enumerate(sets) for b in sets[i + 1 :]):
         return None
     values = []
     for value, spans_by in observed.items():
@@ -63,6 +63,7 @@ def number_disagreements(sources: list[Source]) -> tuple[list[Disagreement], lis
             key = claim_key(claim)
             observed[key][claim.value][source.id].append(claim.span)
             shown.setdefault(key, claim.subject if claim.kind != "age" else f"age of {claim.subject}")
+    _join_surnames(observed)
     by_id = {s.id: s for s in sources}
     out, alone = [], []
     for key, values in observed.items():
@@ -75,6 +76,17 @@ def number_disagreements(sources: list[Source]) -> tuple[list[Disagreement], lis
                 for sid, spans in by.items():
                     alone.append((shown[key], value, by_id[sid], spans))
     return out, alone
+
+
+def _join_surnames(observed: dict[str, Observed]) -> None:
+    """'Mr Collett, 62' (key: surname) is 'Donald Collett, 62' when one full name has that surname."""
+    for key in [k for k in observed if k.startswith("age:") and " " not in k]:
+        surname = key[4:]
+        full = [k for k in observed if k.startswith("age:") and " " in k and k.endswith(f" {surname}")]
+        if len(full) == 1:
+            for value, by in observed.pop(key).items():
+                for sid, spans in by.items():
+                    observed[full[0]][value][sid].extend(spans)
 
 
 def event_words(sources: list[Source]) -> frozenset[str]:
@@ -110,12 +122,14 @@ def clock_time(mention: str) -> str | None:
 
 
 def time_and_date_disagreements(sources: list[Source]) -> list[Disagreement]:
-    """The time and the day each outlet gives first for the event itself (its lead's), compared."""
+    """The time each outlet gives first for the event itself, and the day it names most for it, compared."""
     words = event_words(sources)
     times: Observed = defaultdict(dict)
     days: Observed = defaultdict(dict)
+    named: list[set[str]] = []  # every day each source names for the event
     for source in sources:
-        first_time = first_day = None
+        first_time = None
+        day_spans: dict[str, list[Span]] = defaultdict(list)
         for start, end in source.index.date_mentions:
             if not _event_sentence(source, start, words):
                 continue
@@ -127,17 +141,23 @@ def time_and_date_disagreements(sources: list[Source]) -> list[Disagreement]:
                 approx = _APPROX.search(mention) or _APPROX.search(lead)
                 first_time = (clock + (" (about)" if approx else ""), span)
             resolved = resolve_mention(mention, source.day)
-            if (first_day is None and resolved.resolved and resolved.granularity == "day" and resolved.start
-                    and TIME_ONLY not in (resolved.note or "")):
-                first_day = (resolved.start.isoformat(), span)
+            if resolved.resolved and resolved.granularity == "day" and resolved.start and TIME_ONLY not in (
+                resolved.note or ""
+            ):
+                day_spans[resolved.start.isoformat()].append(span)
         if first_time:
             times[first_time[0]][source.id] = [first_time[1]]
-        if first_day:
-            days[first_day[0]][source.id] = [first_day[1]]
+        named.append(set(day_spans))
+        if day_spans:  # the day the source names most often for the event (the first, on a tie)
+            day = max(day_spans, key=lambda d: (len(day_spans[d]), -day_spans[d][0].start))
+            days[day][source.id] = day_spans[day]
     by_id = {s.id: s for s in sources}
+    shown = list(days)
+    if all(any({a, b} <= n for n in named) for i, a in enumerate(shown) for b in shown[i + 1 :]):
+        days = {}  # every pair of days is named together by some outlet: two days of the story, not a conflict
     out = [
         _disagreement("time", "time of the event (the first given in a sentence on it)", _merge_approx(times), by_id),
-        _disagreement("date", "day of the event (the first given in a sentence on it)", days, by_id,
+        _disagreement("date", "day of the event (the one most named in sentences on it)", days, by_id,
                       note="each source's date resolved against its own publication date"),
     ]
     return [d for d in out if d]

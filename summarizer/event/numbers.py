@@ -185,6 +185,9 @@ def find_numbers(index: ArticleIndex, published_year: int | None = None) -> list
                 if not re.match(r"\.\s", sentence[m.end() : m.end() + 2]):
                     continue  # an age ("30-year-old", read below), a clock time, a decimal's first half
             before, after = _clause_windows(sentence, spans, i, 0, len(sentence))
+            first = after.split()[0].lower().strip(",.;:") if after.split() else ""
+            if first in _MEASURES and first not in ("people", "others"):
+                continue  # "over 100 hours": a duration, whatever words follow it
             found = _casualty_or_count(m, before, after)
             value = _value(m)
             if found is None or value is None:
@@ -204,7 +207,8 @@ def _ages(sentence: str, offset: int, stop: int) -> list[NumberClaim]:
             if m.start("age") in seen:
                 continue
             seen.add(m.start("age"))
-            name = m.group("name")
+            # "Father-of-three Philip Seary, 57": the descriptor is no part of the name.
+            name = " ".join(w for w in m.group("name").split() if "-" not in w) or m.group("name")
             subject = f"the {name}" if name.islower() else name
             out.append(NumberClaim("age", subject, m.group("age"), Span(start=offset + m.start(), end=offset + m.end()),
                                    Span(start=offset, end=stop)))
