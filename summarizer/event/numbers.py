@@ -185,6 +185,9 @@ def find_numbers(index: ArticleIndex, published_year: int | None = None) -> list
                 if not re.match(r"\.\s", sentence[m.end() : m.end() + 2]):
                     continue  # an age ("30-year-old", read below), a clock time, a decimal's first half
             before, after = _clause_windows(sentence, spans, i, 0, len(sentence))
+            word = m.group("num")
+            if word[0].isupper() and not word[0].isdigit() and re.search(r"[A-Z][\w-]*\s+$", before):
+                continue  # "Formula One cars", "Air Force One": a name, not a count
             first = after.split()[0].lower().strip(",.;:") if after.split() else ""
             if first in _MEASURES and first not in ("people", "others"):
                 continue  # "over 100 hours": a duration, whatever words follow it
