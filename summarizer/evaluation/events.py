@@ -72,6 +72,15 @@ def score_event(name: str, gold: list[GoldArticle], briefs: list[Brief], event: 
     }
 
 
+def grouping(gold: list[GoldArticle], recorded: dict[str, Brief]) -> dict[str, Any]:
+    """``brief events``' grouping of the recorded briefs, against the dataset's categories (pairwise)."""
+    from ..event.cluster import cluster_briefs, pair_scores
+
+    members = [a for a in gold if a.id in recorded]
+    groups = cluster_briefs([recorded[a.id] for a in members], [a.published for a in members])
+    return {"briefs": len(members), "groups": len(groups), **pair_scores(groups, [a.category for a in members])}
+
+
 def evaluate_events(dataset: Path, briefs_file: Path) -> dict[str, Any]:
     """Every event of ``dataset`` (by category) scored from the recorded briefs; articles without one left out."""
     from ..event.api import summarize_event
@@ -99,6 +108,7 @@ def evaluate_events(dataset: Path, briefs_file: Path) -> dict[str, Any]:
         "briefs": str(briefs_file),
         "missing_briefs": missing,
         "events": rows,
+        "grouping": grouping(gold, recorded),
         "overall": {
             "event_first_four": _mean([r["event_first_four"] for r in rows if r["event_first_four"] is not None]),
             "single_first_four": _mean([r["single_first_four"] for r in rows if r["single_first_four"] is not None]),
@@ -120,6 +130,9 @@ def render_events(report: dict[str, Any]) -> str:
     o = report["overall"]
     lines.append(f"{'overall (mean)':<28}  {f(o['event_first_four']):>8} {f(o['single_first_four']):>9}")
     lines.append("per question: event brief / mean of single-article briefs")
+    g = report["grouping"]
+    lines.append(f"grouping the {g['briefs']} briefs (brief events): {g['groups']} groups, pairwise precision "
+                 f"{g['precision']:.2f}, recall {g['recall']:.2f} against the categories")
     if report["missing_briefs"]:
         lines.append(f"left out (no recorded brief): {len(report['missing_briefs'])} articles")
     return "\n".join(lines)
