@@ -100,16 +100,20 @@ def event_words(sources: list[Source]) -> frozenset[str]:
     return frozenset(w for w, n in counts.items() if n >= need)
 
 
+# An embedded post's date is when someone posted about the story ("-- Kevs Snack Reviews (@kevvieguy)
+# November 7, 2016"), not when it happened.
+_EMBED = re.compile(r"pic\.twitter\.com|\(@\w+\)|https?://t\.co/")
 MAX_SENTENCE = 400  # longer "sentences" are photo galleries and link lists run together, not the report
 
 
 def _event_sentence(source: Source, pos: int, words: frozenset[str]) -> bool:
     unit = source.index.units[source.index.unit_at(pos)]
-    if unit.end - unit.start > MAX_SENTENCE:
+    sentence = source.text[unit.start : unit.end]
+    if unit.end - unit.start > MAX_SENTENCE or _EMBED.search(sentence):
         return False
     # Two of the event's words when it has several: "tributes were held on Saturday" is not the crash's day.
     need = 2 if len(words) >= 3 else 1
-    return not words or len(words & stems(source.text[unit.start : unit.end])) >= need
+    return not words or len(words & stems(sentence)) >= need
 
 
 def clock_time(mention: str) -> str | None:
