@@ -14,7 +14,7 @@ from summarizer.event.disagree import (
 from summarizer.event.merge import merge_event
 from summarizer.event.numbers import find_numbers
 from summarizer.event.quotes import merge_quotes
-from summarizer.event.sources import Article, Source
+from summarizer.event.sources import EventArticle, Source
 from summarizer.schema import Actor, Brief, Meta
 
 META = Meta(model="m", endpoint="e", mode="tools", prompt_id="brief", prompt_version="1")
@@ -24,7 +24,7 @@ def source(n: int, outlet: str, published: str, text: str, title: str = "Croydon
            who: list[Actor] | None = None, where: list[str] | None = None) -> Source:
     brief = Brief(headline=title, summary="A tram crash in Croydon.", who=who or [], meta=META,
                   where=[{"name": w} for w in where or []])
-    return Source(f"s{n}", Article(text=text, origin=f"{outlet}.json", outlet=outlet, title=title,
+    return Source(f"s{n}", EventArticle(text=text, origin=f"{outlet}.json", outlet=outlet, title=title,
                                    published=published), brief)
 
 

@@ -21,15 +21,15 @@ from ..schema import Brief
 from .headline import facts_text, free_text_flags, prompt_id, summary_messages
 from .merge import merge_event
 from .schema import EventBrief, EventSummaryDraft
-from .sources import Article, Source
+from .sources import EventArticle, Source
 
 if TYPE_CHECKING:
     from ..batch.cache import BriefCache, CacheKey
     from ..pipeline import Summarizer
     from ..settings import Settings
 
-ArticleLike = Article | str | Path
-OnSource = Callable[[int, int, Article, bool], None]  # (done, total, article, from_cache)
+ArticleLike = EventArticle | str | Path
+OnSource = Callable[[int, int, EventArticle, bool], None]  # (done, total, article, from_cache)
 
 
 @dataclass
@@ -38,13 +38,13 @@ class _Counts:
     cached: int = 0
 
 
-def as_articles(items: Sequence[ArticleLike]) -> list[Article]:
+def as_articles(items: Sequence[ArticleLike]) -> list[EventArticle]:
     from .inputs import load_one
 
-    return [item if isinstance(item, Article) else load_one(str(item))[0] for item in items]
+    return [item if isinstance(item, EventArticle) else load_one(str(item))[0] for item in items]
 
 
-def _key(article: Article, summarizer: Summarizer) -> CacheKey:
+def _key(article: EventArticle, summarizer: Summarizer) -> CacheKey:
     from ..batch.cache import CacheKey
     from ..batch.inputs import content_hash
     from ..pipeline import parse_published
@@ -52,11 +52,11 @@ def _key(article: Article, summarizer: Summarizer) -> CacheKey:
     return CacheKey.for_article(content_hash(article.text), summarizer.settings, parse_published(article.published))
 
 
-def _recorded(article: Article, briefs: Mapping[str, Brief] | None) -> Brief | None:
+def _recorded(article: EventArticle, briefs: Mapping[str, Brief] | None) -> Brief | None:
     return briefs.get(Path(article.origin).stem) if briefs else None
 
 
-def _sources(articles: list[Article], briefs: list[Brief]) -> list[Source]:
+def _sources(articles: list[EventArticle], briefs: list[Brief]) -> list[Source]:
     # Ids in publication order, so s1 is the first report and "later" reads left to right.
     order = sorted(range(len(articles)), key=lambda i: (articles[i].published or "", i))
     return [Source(f"s{n + 1}", articles[i], briefs[i]) for n, i in enumerate(order)]
@@ -85,7 +85,7 @@ class EventWriter:
         self.summarizer, self.cache, self.briefs, self.on_source = summarizer, cache, briefs, on_source
         self.counts = _Counts()
 
-    def _hit(self, article: Article) -> Brief | None:
+    def _hit(self, article: EventArticle) -> Brief | None:
         recorded = _recorded(article, self.briefs)
         if recorded is not None:
             return recorded
@@ -93,19 +93,19 @@ class EventWriter:
             return None
         return self.cache.get(_key(article, self.summarizer))
 
-    def _keep(self, article: Article, brief: Brief) -> Brief:
+    def _keep(self, article: EventArticle, brief: Brief) -> Brief:
         self.counts.calls += brief.meta.calls
         if self.cache is not None:
             self.cache.put(_key(article, self.summarizer), brief)
         return brief
 
-    def _told(self, done: int, total: int, article: Article, cached: bool) -> None:
+    def _told(self, done: int, total: int, article: EventArticle, cached: bool) -> None:
         if cached:
             self.counts.cached += 1
         if self.on_source is not None:
             self.on_source(done, total, article, cached)
 
-    def brief_all(self, articles: list[Article]) -> list[Brief]:
+    def brief_all(self, articles: list[EventArticle]) -> list[Brief]:
         out = []
         for n, article in enumerate(articles, 1):
             brief = self._hit(article)
@@ -117,7 +117,7 @@ class EventWriter:
             out.append(brief)
         return out
 
-    async def abrief_all(self, articles: list[Article]) -> list[Brief]:
+    async def abrief_all(self, articles: list[EventArticle]) -> list[Brief]:
         out = []
         for n, article in enumerate(articles, 1):
             brief = self._hit(article)
@@ -175,7 +175,7 @@ def summarize_event(
     write_headline: bool = True,
     on_source: OnSource | None = None,
 ) -> EventBrief:
-    """The event brief of ``articles`` (``event.sources.Article`` values, paths or URLs).
+    """The event brief of ``articles`` (``event.sources.EventArticle`` values, paths or URLs).
 
     ``cache``: the batch brief cache (``True``: the default file; a ``BriefCache``; ``False``: none).
     ``briefs``: briefs already written, by article id (file stem): used instead of the model.

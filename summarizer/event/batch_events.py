@@ -9,10 +9,10 @@ from ..errors import InputError
 from ..schema import Brief
 from .cluster import cluster_briefs
 from .inputs import ARTICLE_SUFFIXES, load_one, read_briefs
-from .sources import Article
+from .sources import EventArticle
 
 
-def _article_for(key: str, brief: Brief, folder: Path | None) -> Article:
+def _article_for(key: str, brief: Brief, folder: Path | None) -> EventArticle:
     """The briefed article: the record's source file, else ``folder/<id>.<ext>`` (spans point into it)."""
     candidates = [Path(brief.meta.source)] if brief.meta.source else []
     if folder is not None:
@@ -20,7 +20,7 @@ def _article_for(key: str, brief: Brief, folder: Path | None) -> Article:
     for path in candidates:
         if path.is_file():
             article = load_one(str(path))[0]
-            return article if article.published else Article(
+            return article if article.published else EventArticle(
                 text=article.text, origin=article.origin, outlet=article.outlet, title=article.title,
                 published=brief.meta.published)
     raise InputError(f"{key}: the briefed article is not found (give --articles FOLDER)")
@@ -28,7 +28,7 @@ def _article_for(key: str, brief: Brief, folder: Path | None) -> Article:
 
 def group_records(
     path: Path, folder: Path | None, *, window: timedelta
-) -> tuple[list[list[Article]], dict[str, Brief]]:
+) -> tuple[list[list[EventArticle]], dict[str, Brief]]:
     """The events of a batch's briefs: groups of articles, and the briefs by article id."""
     briefs = read_briefs(path)
     if not briefs:

@@ -1,6 +1,6 @@
 """Reading an event's articles (files, saved pages, URLs, a folder, Giveme5W1H JSON) and recorded briefs.
 
-The I/O edge of ``summarizer.event``: everything here returns ``sources.Article`` values (text and
+The I/O edge of ``summarizer.event``: everything here returns ``sources.EventArticle`` values (text and
 metadata) or briefs read from a JSONL file; the merge never reads a file.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..schema import Brief
-from .sources import Article
+from .sources import EventArticle
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm", ".json")
 
@@ -25,15 +25,15 @@ def _published(raw: object) -> str | None:
     return text[:10] if text.endswith("T00:00:00") else text
 
 
-def from_giveme5w1h(data: dict[str, Any], origin: str) -> Article:
+def from_giveme5w1h(data: dict[str, Any], origin: str) -> EventArticle:
     text = data.get("text")
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"{origin}: no article text")
-    return Article(text=text, origin=origin, outlet=str(data.get("publisher") or Path(origin).stem),
+    return EventArticle(text=text, origin=origin, outlet=str(data.get("publisher") or Path(origin).stem),
                    title=data.get("title") or None, published=_published(data.get("date_publish")))
 
 
-def load_one(target: str, max_bytes: int | None = None) -> tuple[Article, dict[str, Any]]:
+def load_one(target: str, max_bytes: int | None = None) -> tuple[EventArticle, dict[str, Any]]:
     """One article, and the raw fields of a JSON article (for ``--group-by``)."""
     path = Path(target)
     if path.suffix.lower() == ".json" and path.is_file():
@@ -49,7 +49,7 @@ def load_one(target: str, max_bytes: int | None = None) -> tuple[Article, dict[s
     doc = load_article(target, **({"max_bytes": max_bytes} if max_bytes else {}))
     outlet = doc.site or (doc.url.split("/")[2] if doc.url and "//" in doc.url else Path(target).stem)
     published = doc.published.isoformat() if doc.published else None
-    return Article(text=doc.text, origin=target, outlet=outlet, title=doc.title, published=published), {}
+    return EventArticle(text=doc.text, origin=target, outlet=outlet, title=doc.title, published=published), {}
 
 
 def expand(targets: list[str]) -> list[str]:
@@ -67,9 +67,9 @@ def expand(targets: list[str]) -> list[str]:
     return out
 
 
-def load_articles(targets: list[str], group_by: str | None = None) -> dict[str, list[Article]]:
+def load_articles(targets: list[str], group_by: str | None = None) -> dict[str, list[EventArticle]]:
     """The articles of ``targets``, as one event, or grouped by a JSON field (``--group-by category``)."""
-    groups: dict[str, list[Article]] = {}
+    groups: dict[str, list[EventArticle]] = {}
     for target in expand(targets):
         article, raw = load_one(target)
         key = str(raw.get(group_by) or "(none)") if group_by else "event"

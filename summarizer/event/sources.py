@@ -12,7 +12,7 @@ from .schema import EventSource, SourceSpans
 
 
 @dataclass(frozen=True)
-class Article:
+class EventArticle:
     """An article before it is briefed: text and metadata (``origin`` is a path, URL or dataset id)."""
 
     text: str
@@ -27,7 +27,7 @@ class Source:
     """A briefed article of the event, with its text scanned once (``index``)."""
 
     id: str
-    article: Article
+    article: EventArticle
     brief: Brief
 
     @cached_property
