@@ -32,11 +32,20 @@ class _Group:
     role: str | None = None
     date: str | None = None
     end: str | None = None
+    named_by: set[str] = field(default_factory=set)  # sources whose brief lists it
+    rank: int = 1_000  # its best place in a brief's list: the model lists the main items first
 
-    def add(self, source: Source, form: str, spans: list[Span]) -> None:
+    def add(self, source: Source, form: str, spans: list[Span], rank: int = 1_000) -> None:
         if form not in self.forms:
             self.forms.append(form)
         self.support.setdefault(source.id, []).extend(spans)
+        self.named_by.add(source.id)
+        self.rank = min(self.rank, rank)
+
+
+def _ranked_groups(groups: list[_Group]) -> list[_Group]:
+    """Most sources first; then most briefs listing it; then its best place in a brief."""
+    return sorted(groups, key=lambda g: (-sum(1 for s in g.support.values() if s), -len(g.named_by), g.rank))
 
 
 def _item(kind: str, group: _Group, by_id: dict[str, Source], label: str | None = None) -> CoreItem:
@@ -46,8 +55,8 @@ def _item(kind: str, group: _Group, by_id: dict[str, Source], label: str | None 
                     date=group.date, end=group.end, sources=supports)  # type: ignore[arg-type]
 
 
-def _ranked(items: list[CoreItem]) -> list[CoreItem]:
-    return sorted((i for i in items if i.sources), key=lambda i: -len(i.sources))
+def _kept(items: list[CoreItem]) -> list[CoreItem]:
+    return [i for i in items if i.sources]
 
 
 def _merge_names(
@@ -55,12 +64,12 @@ def _merge_names(
 ) -> list[_Group]:
     groups: list[_Group] = []
     for source in sources:
-        for name, role, spans in names(source):
+        for rank, (name, role, spans) in enumerate(names(source)):
             group = next((g for g in groups if any(same_actor(name, f) for f in g.forms)), None)
             if group is None:
                 group = _Group([])
                 groups.append(group)
-            group.add(source, name, spans or find_all(source.index, name))
+            group.add(source, name, spans or find_all(source.index, name), rank)
             group.role = group.role or role
     for group in groups:  # the other outlets' articles: do they name it too?
         for source in sources:
@@ -76,13 +85,13 @@ def _merge_names(
 def merge_who(sources: list[Source]) -> list[CoreItem]:
     groups = _merge_names(sources, lambda s: [(a.name, a.role, list(a.evidence)) for a in s.brief.who if a.name])
     by_id = {s.id: s for s in sources}
-    return _ranked([_item("who", g, by_id) for g in groups])
+    return _kept([_item("who", g, by_id) for g in _ranked_groups(groups)])
 
 
 def merge_where(sources: list[Source]) -> list[CoreItem]:
     groups = _merge_names(sources, lambda s: [(p.name, None, list(p.evidence)) for p in s.brief.where if p.name])
     by_id = {s.id: s for s in sources}
-    return _ranked([_item("where", g, by_id) for g in groups])
+    return _kept([_item("where", g, by_id) for g in _ranked_groups(groups)])
 
 
 def best_sentence(source: Source, words: frozenset[str]) -> Span | None:
@@ -100,7 +109,7 @@ def best_sentence(source: Source, words: frozenset[str]) -> Span | None:
 def merge_what(sources: list[Source]) -> list[CoreItem]:
     groups: list[tuple[frozenset[str], _Group]] = []
     for source in sources:
-        for event in source.brief.what:
+        for rank, event in enumerate(source.brief.what):
             words = stems(event)
             if len(words) < WHAT_MIN_WORDS:
                 continue
@@ -109,7 +118,7 @@ def merge_what(sources: list[Source]) -> list[CoreItem]:
             if group is None:
                 group = _Group([])
                 groups.append((words, group))
-            group.add(source, event, [span] if span else [])
+            group.add(source, event, [span] if span else [], rank)
     for words, group in groups:
         for source in sources:
             if not group.support.get(source.id):
@@ -117,7 +126,7 @@ def merge_what(sources: list[Source]) -> list[CoreItem]:
                 if span:
                     group.support[source.id] = [span]
     by_id = {s.id: s for s in sources}
-    return _ranked([_item("what", g, by_id, label=g.forms[0]) for _, g in groups])
+    return _kept([_item("what", g, by_id, label=g.forms[0]) for g in _ranked_groups([g for _, g in groups])])
 
 
 def day_mentions(source: Source) -> list[tuple[Span, str, str]]:
@@ -133,19 +142,19 @@ def day_mentions(source: Source) -> list[tuple[Span, str, str]]:
 def merge_when(sources: list[Source]) -> list[CoreItem]:
     groups: dict[tuple[str, str | None], _Group] = {}
     for source in sources:
-        for mention in source.brief.when:
+        for rank, mention in enumerate(source.brief.when):
             if not mention.date:
                 continue
             key = (mention.date, mention.end)
             group = groups.setdefault(key, _Group([], date=mention.date, end=mention.end))
-            group.add(source, f"{mention.mention}: {mention.event}", list(mention.evidence))
+            group.add(source, f"{mention.mention}: {mention.event}", list(mention.evidence), rank)
     for source in sources:
         for span, start, end in day_mentions(source):
             group = groups.get((start, None if end == start else end))
             if group is not None:
                 group.support.setdefault(source.id, []).append(span)
     by_id = {s.id: s for s in sources}
-    return _ranked([_item("when", g, by_id, label=g.forms[0]) for g in groups.values()])
+    return _kept([_item("when", g, by_id, label=g.forms[0]) for g in _ranked_groups(list(groups.values()))])
 
 
 def only_in(items: list[CoreItem], n_sources: int) -> list[tuple[CoreItem, SourceSpans]]:
