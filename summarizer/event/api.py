@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import ModelError
-from ..schema import Brief
+from ..schema import Brief, Meta
 from .headline import facts_text, free_text_flags, prompt_id, summary_messages
 from .merge import merge_event
 from .schema import EventBrief, EventSummaryDraft
@@ -63,10 +63,13 @@ def _sources(articles: list[EventArticle], briefs: list[Brief]) -> list[Source]:
 
 
 def _finish(event: EventBrief, counts: _Counts, summarizer: Summarizer | None, draft: EventSummaryDraft | None,
-            warning: str | None) -> EventBrief:
+            warning: str | None, unbriefed: list[str] | None = None) -> EventBrief:
     meta = event.meta.model_copy(update={"calls": counts.calls, "cached_briefs": counts.cached})
     if warning:
         meta.warnings.append(warning)
+    if unbriefed:
+        meta.warnings.append(f"{len(unbriefed)} source(s) without a brief (offline): only the facts code reads "
+                             f"from their text — {', '.join(unbriefed)}")
     update: dict[str, object] = {"meta": meta}
     if draft is not None:
         meta.headline_from = "model"
@@ -81,17 +84,25 @@ class EventWriter:
     """Briefs (cached) and merges; one per call of ``summarize_event``, sync or async."""
 
     def __init__(self, summarizer: Summarizer, cache: BriefCache | None, briefs: Mapping[str, Brief] | None,
-                 on_source: OnSource | None) -> None:
+                 on_source: OnSource | None, offline: bool = False) -> None:
         self.summarizer, self.cache, self.briefs, self.on_source = summarizer, cache, briefs, on_source
+        self.offline = offline
         self.counts = _Counts()
+        self.unbriefed: list[str] = []
 
     def _hit(self, article: EventArticle) -> Brief | None:
         recorded = _recorded(article, self.briefs)
         if recorded is not None:
             return recorded
-        if self.cache is None:
-            return None
-        return self.cache.get(_key(article, self.summarizer))
+        hit = self.cache.get(_key(article, self.summarizer)) if self.cache is not None else None
+        if hit is None and self.offline:
+            # No model: the article still gives what code reads from its text (figures, times, quotes,
+            # support for the other sources' items); only its own brief's items are missing.
+            self.unbriefed.append(article.origin)
+            meta = Meta(model="none", endpoint="-", mode="-", prompt_id="-", prompt_version="-",
+                        published=article.published, source=article.origin)
+            return Brief(headline=article.title or article.origin, summary="", meta=meta)
+        return hit
 
     def _keep(self, article: EventArticle, brief: Brief) -> Brief:
         self.counts.calls += brief.meta.calls
@@ -135,9 +146,10 @@ class EventWriter:
         try:
             draft = self.summarizer.asker.ask(summary_messages(event), EventSummaryDraft, Ledger())
         except ModelError as error:
-            return _finish(event, self.counts, None, None, f"the shared headline call failed ({error}); code-built")
+            return _finish(event, self.counts, None, None, f"the shared headline call failed ({error}); code-built",
+                           self.unbriefed)
         self.counts.calls += 1
-        return _finish(event, self.counts, self.summarizer, draft, None)
+        return _finish(event, self.counts, self.summarizer, draft, None, self.unbriefed)
 
     async def aheadline(self, event: EventBrief) -> EventBrief:
         from ..llm.ask import Ledger
@@ -145,13 +157,14 @@ class EventWriter:
         try:
             draft = await self.summarizer.asker.aask(summary_messages(event), EventSummaryDraft, Ledger())
         except ModelError as error:
-            return _finish(event, self.counts, None, None, f"the shared headline call failed ({error}); code-built")
+            return _finish(event, self.counts, None, None, f"the shared headline call failed ({error}); code-built",
+                           self.unbriefed)
         self.counts.calls += 1
-        return _finish(event, self.counts, self.summarizer, draft, None)
+        return _finish(event, self.counts, self.summarizer, draft, None, self.unbriefed)
 
 
 def _writer(settings: Settings | None, summarizer: Summarizer | None, cache: BriefCache | bool | None,
-            briefs: Mapping[str, Brief] | None, on_source: OnSource | None) -> EventWriter:
+            briefs: Mapping[str, Brief] | None, on_source: OnSource | None, offline: bool) -> EventWriter:
     from ..pipeline import Summarizer
 
     writer = summarizer or Summarizer(settings)
@@ -162,7 +175,7 @@ def _writer(settings: Settings | None, summarizer: Summarizer | None, cache: Bri
         store = BriefCache.open()
     else:  # a BriefCache has a length: an empty one is falsy, so test for the flags, not truth
         store = None if cache is None or cache is False else cache
-    return EventWriter(writer, store, briefs, on_source)
+    return EventWriter(writer, store, briefs, on_source, offline)
 
 
 def summarize_event(
@@ -174,19 +187,22 @@ def summarize_event(
     briefs: Mapping[str, Brief] | None = None,
     write_headline: bool = True,
     on_source: OnSource | None = None,
+    offline: bool = False,
 ) -> EventBrief:
     """The event brief of ``articles`` (``event.sources.EventArticle`` values, paths or URLs).
 
     ``cache``: the batch brief cache (``True``: the default file; a ``BriefCache``; ``False``: none).
     ``briefs``: briefs already written, by article id (file stem): used instead of the model.
     ``write_headline=False``: no model call for the headline; the code-built one stays.
+    ``offline=True``: no model at all; an article with no recorded or cached brief still gives the facts
+    code reads from its text (figures, times, quotes), with a warning naming it.
     """
     items = as_articles(articles)
-    writer = _writer(settings, summarizer, cache, briefs, on_source)
+    writer = _writer(settings, summarizer, cache, briefs, on_source, offline)
     event = merge_event(_sources(items, writer.brief_all(items)))
-    if write_headline:
+    if write_headline and not offline:
         return writer.headline(event)
-    return _finish(event, writer.counts, None, None, None)
+    return _finish(event, writer.counts, None, None, None, writer.unbriefed)
 
 
 async def asummarize_event(
@@ -198,17 +214,18 @@ async def asummarize_event(
     briefs: Mapping[str, Brief] | None = None,
     write_headline: bool = True,
     on_source: OnSource | None = None,
+    offline: bool = False,
 ) -> EventBrief:
     """The async twin of :func:`summarize_event`; the merge (CPU) runs on the lane, off the loop."""
     from ..lane import off_loop
 
     items = await off_loop(as_articles, articles)
-    writer = _writer(settings, summarizer, cache, briefs, on_source)
+    writer = _writer(settings, summarizer, cache, briefs, on_source, offline)
     sources = _sources(items, await writer.abrief_all(items))
     event = await off_loop(merge_event, sources)
-    if write_headline:
+    if write_headline and not offline:
         return await writer.aheadline(event)
-    return _finish(event, writer.counts, None, None, None)
+    return _finish(event, writer.counts, None, None, None, writer.unbriefed)
 
 
 __all__ = ["ArticleLike", "asummarize_event", "prompt_id", "summarize_event"]

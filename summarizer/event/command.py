@@ -29,6 +29,9 @@ HeadlineOption = Annotated[
     bool, typer.Option("--headline/--no-headline", help="One model call for the shared headline and summary.")
 ]
 CacheOption = Annotated[bool, typer.Option("--cache/--no-cache", help="Use the brief cache for per-source briefs.")]
+OfflineOption = Annotated[
+    bool, typer.Option("--offline", help="No model: an article without a recorded brief gives code-read facts only.")
+]
 
 
 def _fail(error: BriefError) -> typer.Exit:
@@ -93,6 +96,7 @@ def event_command(
     briefs: BriefsOption = None,
     headline: HeadlineOption = True,
     cache: CacheOption = True,
+    offline: OfflineOption = False,
     model: ModelOption = None,
     base_url: BaseUrlOption = None,
     mode: ModeOption = None,
@@ -110,7 +114,7 @@ def event_command(
         groups = load_articles(sources, group_by)
         recorded = read_briefs(briefs) if briefs else None
         events = [(name, summarize_event(articles, settings=settings, briefs=recorded, cache=cache,
-                                         write_headline=headline, on_source=_progress(quiet)))
+                                         write_headline=headline, on_source=_progress(quiet), offline=offline))
                   for name, articles in sorted(groups.items())]
         texts = {a.origin: a.text for articles in groups.values() for a in articles}
         sys.stdout.write(_render(events, fmt, texts))  # type: ignore[arg-type]
@@ -148,7 +152,7 @@ def events_command(
         settings = resolve_settings(model=model, base_url=base_url, mode=mode, gguf=gguf)
         groups, recorded = group_records(briefs, articles, window=timedelta(hours=window_hours))
         events = [(f"{n + 1} ({len(g)} sources)", summarize_event(g, settings=settings, briefs=recorded, cache=False,
-                                                                 write_headline=headline))
+                                                                 write_headline=headline, offline=not headline))
                   for n, g in enumerate(groups) if len(g) >= min_sources]
         texts = {a.origin: a.text for g in groups for a in g}
         sys.stdout.write(_render(events, fmt, texts))  # type: ignore[arg-type]

@@ -197,6 +197,8 @@ def name_disagreements(sources: list[Source], items: list[CoreItem]) -> list[Dis
     words = {w.rstrip("’'s") if w.endswith(("’s", "'s")) else w
              for item in items for form in [item.label, *item.variants] for w in _CAPITALISED.findall(form)}
     vocab = {s.id: {w for w in _CAPITALISED.findall(s.text)} for s in sources}
+    # A word the articles also write in lower case is a common word ("Investigation", "Courts"), not a name.
+    common = {w for s in sources for w in re.findall(r"\b[a-z]{4,}\b", s.text)}
     out: list[Disagreement] = []
     seen: set[frozenset[str]] = set()
     for word in sorted(words):
@@ -206,7 +208,9 @@ def name_disagreements(sources: list[Source], items: list[CoreItem]) -> list[Dis
                 continue
             for other in vocab[source.id]:
                 pair = frozenset((word, other))
-                if pair in seen or other == word or abs(len(other) - len(word)) > 2:
+                if pair in seen or other == word or abs(len(other) - len(word)) > 2 or min(len(word), len(other)) < 6:
+                    continue
+                if word.lower() in common or other.lower() in common or other.rstrip("s") == word.rstrip("s"):
                     continue
                 if Levenshtein.distance(word.lower(), other.lower()) <= (1 if len(word) < 7 else 2):
                     other_holders = {s.id for s in sources if other in vocab[s.id]}

@@ -76,12 +76,17 @@ _MEASURES = frozenset({
     "seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades", "times", "miles", "metres",
     "meters", "feet", "yards", "kilometres", "mph", "percent", "points", "laps", "goals", "people", "others",
 })
+_ROLE_NOUNS = "driver|pilot|captain|gunman|attacker|suspect|shooter|conductor"
 _NAME = r"(?P<name>[A-Z][a-z'’\-]+(?:\s+[A-Z][a-z'’\-]+){1,3})"
 _AGES = (
     re.compile(rf"{_NAME},\s+(?:aged\s+)?(?P<age>\d{{1,3}}),"),
     re.compile(rf"{_NAME},\s+an?\s+(?P<age>\d{{1,3}})-year-old"),
     re.compile(rf"{_NAME}\s+\((?P<age>\d{{1,3}})\)"),
     re.compile(r"(?<!of )\b[Tt]he\s+(?P<name>[a-z]+),\s+an?\s+(?P<age>\d{1,3})-year-old"),
+    # One unnamed person the story is about, however the outlet words it: "the driver of the tram, a
+    # 42-year-old", "arrested 42-year-old driver".
+    re.compile(rf"\b(?P<name>{_ROLE_NOUNS})\b[^.,;]{{0,30}},\s+an?\s+(?P<age>\d{{1,3}})-year-old"),
+    re.compile(rf"\b(?P<age>\d{{1,3}})-year-old\s+(?:[a-z]+\s+)?(?P<name>{_ROLE_NOUNS})\b"),
 )
 
 
