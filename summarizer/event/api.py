@@ -111,7 +111,7 @@ class EventWriter:
         return brief
 
     def _told(self, done: int, total: int, article: EventArticle, cached: bool) -> None:
-        if cached:
+        if cached and article.origin not in self.unbriefed:  # an offline placeholder is no brief
             self.counts.cached += 1
         if self.on_source is not None:
             self.on_source(done, total, article, cached)

@@ -103,7 +103,7 @@ class EventMeta(BaseModel):
     headline_from: Literal["model", "code"] = "code"
     model: str | None = None
     calls: int = Field(default=0, description="Model calls this event brief made (per-source briefs included).")
-    cached_briefs: int = Field(default=0, description="Per-source briefs taken from the cache.")
+    cached_briefs: int = Field(default=0, description="Per-source briefs taken from the cache or a recording.")
     warnings: list[str] = Field(default_factory=list)
     flags: list[str] = Field(default_factory=list, description="Free-text problems found in the headline or summary.")
 
