@@ -29,11 +29,16 @@ _EXPORTS = {
     "ModelError": "errors",
     "summarize_many": "batch",
     "asummarize_many": "batch",
+    "summarize_event": "event.api",
+    "asummarize_event": "event.api",
+    "EventBrief": "event.schema",
 }
 
 if TYPE_CHECKING:
     from .batch import asummarize_many, summarize_many
     from .errors import BriefError, InputError, ModelError
+    from .event.api import asummarize_event, summarize_event
+    from .event.schema import EventBrief
     from .pipeline import Prepared, Summarizer, asummarize, summarize
     from .progress import Progress
     from .schema import Brief
@@ -42,6 +47,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Brief",
     "BriefError",
+    "EventBrief",
     "InputError",
     "ModelError",
     "Prepared",
@@ -49,8 +55,10 @@ __all__ = [
     "Settings",
     "Summarizer",
     "asummarize",
+    "asummarize_event",
     "asummarize_many",
     "summarize",
+    "summarize_event",
     "summarize_many",
 ]
 

@@ -267,12 +267,16 @@ def _print_brief(brief: Any, output_format: str, article: str, evidence: bool, o
 @app.command("schema", help="Print the JSON Schema of a brief.")
 def schema_command(
     draft: Annotated[bool, typer.Option(help="The schema the model fills in, not the full brief.")] = False,
+    event: Annotated[bool, typer.Option(help="The schema of an event brief (brief event).")] = False,
 ) -> None:
     import json
 
+    from pydantic import BaseModel
+
+    from .event.schema import EventBrief
     from .schema import Brief, BriefDraft
 
-    model = BriefDraft if draft else Brief
+    model: type[BaseModel] = EventBrief if event else BriefDraft if draft else Brief
     sys.stdout.write(json.dumps(model.model_json_schema(), indent=2) + "\n")
 
 
@@ -421,9 +425,12 @@ def _register_subcommands() -> None:
     from .batch.command import batch_command
     from .evaluation.command import HELP as EVAL_HELP
     from .evaluation.command import eval_command
+    from .event.command import EVENT_HELP, EVENTS_HELP, event_command, events_command
 
     app.command("batch", help="Brief many articles into a JSONL file; rerun to finish and retry.")(batch_command)
     app.command("eval", help=EVAL_HELP)(eval_command)
+    app.command("event", help=EVENT_HELP)(event_command)
+    app.command("events", help=EVENTS_HELP)(events_command)
 
 
 _register_subcommands()

@@ -53,6 +53,11 @@ def eval_command(
         float | None,
         typer.Option(help="Exit 3 when overall precision (six questions; PolNeAR: speaker accuracy) is below this."),
     ] = None,
+    events: Annotated[
+        Path | None,
+        typer.Option("--events", help="Event mode: merge each category's articles from these recorded briefs "
+                     "(JSONL, no model) and score the event briefs against the pooled gold.", show_default=False),
+    ] = None,
     per_article: Annotated[bool, typer.Option("--articles/--no-articles", help="Show the per-article table.")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
     verbose: VerboseOption = False,
@@ -75,6 +80,14 @@ def eval_command(
             return
         if len(paths) != 1:
             raise InputError("brief eval takes one DATASET (or --compare A.json B.json)")
+        if events is not None:
+            from .events import evaluate_events, render_events
+
+            event_report = evaluate_events(paths[0], events)
+            sys.stdout.write(render_events(event_report) + "\n")
+            if json_out:
+                json_out.write_text(json.dumps(event_report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            return
         from ..settings import resolve_settings
 
         settings = resolve_settings(model=model, base_url=base_url, mode=mode, max_retries=max_retries, timeout=timeout)
