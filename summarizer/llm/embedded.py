@@ -18,6 +18,7 @@ in the KV cache (llama-cpp-python reuses the longest common prefix) and goes str
 from __future__ import annotations
 
 import asyncio
+import atexit
 import threading
 import time
 from collections import deque
@@ -165,7 +166,11 @@ def _load_llama(path: str, n_ctx: int, n_threads: int | None) -> Any:
 
     # llama-cpp-python defaults to half the cores; a brief is one request, so use them all.
     threads = n_threads or os.cpu_count() or 1
-    return Llama(model_path=path, n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads, verbose=False)
+    llama = Llama(model_path=path, n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads, verbose=False)
+    # Freed while llama_cpp is still whole: left to the garbage collector at interpreter exit, its
+    # __del__ runs after the module's globals are gone and prints a TypeError traceback.
+    atexit.register(llama.close)
+    return llama
 
 
 def prefix_store_for(gguf: Path, settings: Settings, directory: Path) -> PrefixStore | None:
