@@ -15,7 +15,6 @@ from ..prompts import load_prompt
 from .schema import EventBrief
 
 MAX_ITEMS = 8
-_NUMBER = re.compile(r"\b\d[\d,.]*\b")
 _NAME = re.compile(r"\b[A-Z][a-z'’\-]+(?:\s+[A-Z][a-z'’\-]+)*")
 _NUMBER_WORDS = re.compile(
     r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred)\b", re.I
@@ -52,10 +51,6 @@ def prompt_id() -> str:
     return f"{p.id}@{p.version}"
 
 
-def _numbers(text: str) -> set[str]:
-    return {n.rstrip(".,").replace(",", "") for n in _NUMBER.findall(text)}
-
-
 def _names(text: str) -> set[str]:
     """Capitalised runs of ``text`` that are not just a sentence's first word."""
     out = set()
@@ -69,15 +64,16 @@ def _names(text: str) -> set[str]:
 
 
 def free_text_flags(text: str, facts: str) -> list[str]:
-    """Numbers and names in the model's ``text`` that the facts it was given do not contain, and any link,
-    mention or markup (the facts never carry one: they are the articles' words, checked)."""
-    flags = [f"number not in the merged facts: {n}" for n in sorted(_numbers(text) - _numbers(facts))]
+    """What the model's ``text`` says that the merged facts it was given do not: the single brief's checks
+    (``freetext.item_flags``: instructions, links, mentions, markup, numbers), then every capitalised name
+    (a sentence's first word aside), which must be in the facts."""
+    from ..freetext import SupportIndex, item_flags
+
+    flags = item_flags("event headline", text, SupportIndex.of(facts), names=False)
     lowered = facts.lower()
     for name in sorted(_names(text)):
         words = [w for w in name.split() if len(w) > 1]
         if _NUMBER_WORDS.fullmatch(name) or all(w.lower() in lowered for w in words):
             continue
-        flags.append(f"name not in the merged facts: {name}")
-    if re.search(r"https?://|www\.|<[a-z/!]|(?<!\w)@\w", text, re.I):
-        flags.append("a link, mention or markup the facts do not carry")
+        flags.append(f"event headline: name not in the merged facts: {name}")
     return flags
