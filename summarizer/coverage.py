@@ -24,12 +24,13 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from .grounding.check import Grounded
 from .grounding.index import ArticleIndex, as_index
 from .grounding.names import CALENDAR_WORD, START_WORDS
 from .grounding.words import STOPWORDS, content_words
-from .schema import Brief, Span
+from .schema import Brief, BriefDraft, Span
 
-__all__ = ["ANCHOR_WORDS", "Paragraph", "article_paragraphs", "brief_coverage", "with_coverage"]
+__all__ = ["ANCHOR_WORDS", "Paragraph", "article_paragraphs", "brief_coverage", "draft_coverage", "with_coverage"]
 
 ANCHOR_WORDS = 3  # content words a free-text item must share with a paragraph to be anchored in it
 LONG_LINE = 1200  # characters: a longer line is not one paragraph but a text without line breaks
@@ -137,6 +138,18 @@ def brief_coverage(brief: Brief, article: str | ArticleIndex) -> tuple[float | N
         covered.update(p.number for p in anchored(item, paragraphs))
     share = sum(p.weight for p in paragraphs if p.number in covered) / total
     return round(share, 3), [p for p in paragraphs if p.number not in covered]
+
+
+def draft_coverage(
+    draft: BriefDraft, grounded: Grounded, article: str | ArticleIndex
+) -> tuple[float | None, list[Paragraph]]:
+    """``brief_coverage`` of a brief still being written: the grounded items and the model's wording."""
+    brief = Brief.model_construct(
+        headline=draft.headline, summary=draft.summary, who=grounded.who, what=list(draft.what),
+        where=grounded.where, when=grounded.when, positions=grounded.positions,
+        open_questions=list(draft.open_questions),
+    )
+    return brief_coverage(brief, article)
 
 
 def _ranges(numbers: list[int]) -> str:

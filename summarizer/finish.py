@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from .freetext import check_free_text
 from .grounding.check import Grounded
+from .grounding.index import as_index
+from .quality import mark_quoted_words
 from .schema import Brief, BriefDraft, Meta
 
 
 def finish_brief(draft: BriefDraft, grounded: Grounded, meta: Meta, article: str) -> Brief:
     """The brief, with its free text (the model's own words) checked against ``article``: every flag is
     also a warning, so no reader sees flagged text presented as checked."""
+    index = as_index(article)
+    what = list(dict.fromkeys(item.strip() for item in draft.what if item.strip()))  # a small model repeats itself
     brief = Brief(
         headline=draft.headline.strip(),
-        summary=draft.summary.strip(),
+        summary=mark_quoted_words(index, draft.summary.strip()),
         who=grounded.who,
-        what=[item.strip() for item in draft.what if item.strip()],
+        what=[mark_quoted_words(index, item) for item in what],
         where=grounded.where,
         when=grounded.when,
         positions=grounded.positions,

@@ -53,7 +53,9 @@ def brief_in_parts(
     """Brief each part, merge the grounded parts, and ask once for the lead of the whole."""
     outcomes: list[Outcome] = []
     for number, part in enumerate(parts, 1):
-        flow = one_part_flow(part.of(article), published, repair_calls, language=language, system_prompt=system_prompt)
+        flow = one_part_flow(
+            part.of(article), published, repair_calls, language=language, system_prompt=system_prompt, follow_up=False
+        )
         outcome = yield from _labelled(flow, f"part {number}/{len(parts)}")
         outcomes.append(outcome)
     merged = merge_grounded([shift(o.grounded, p.start) for o, p in zip(outcomes, parts, strict=True)])

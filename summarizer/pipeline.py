@@ -121,12 +121,14 @@ class Summarizer:
                 from .llm.factory import make_transport
 
                 transport = make_transport(self.settings, on_progress=self._progress)
+            s = self.settings
+            # "auto" takes the transport's own best mode where it has one (the embedded model: json_schema).
+            mode = getattr(transport, "preferred_mode", None) if s.mode == "auto" else None
             for wrap in self._middleware:
                 transport = wrap(transport)
-            s = self.settings
             self._asker = Asker(
                 transport=transport,
-                mode=s.mode,
+                mode=mode or s.mode,
                 max_retries=s.max_retries,
                 transport_attempts=s.transport_attempts,
                 deadline=s.deadline,

@@ -26,6 +26,9 @@ class Prompt:
     id: str
     version: str
     template: str
+    # What the model answers with these instructions: "brief" (schema.BriefAnswer, with the fact sheet) or
+    # "draft" (schema.BriefDraft, the whole brief with its quotes: prompts up to brief-v3).
+    answer: str = "brief"
 
     def render(self, **values: str) -> str:
         text = self.template
@@ -48,7 +51,10 @@ def parse_prompt(raw: str, *, origin: str = "<string>") -> Prompt:
     fields = {k.strip(): v.strip() for k, v in fields.items()}
     if "id" not in fields or "version" not in fields:
         raise ValueError(f"{origin}: front matter needs 'id' and 'version'")
-    return Prompt(id=fields["id"], version=fields["version"], template=body.strip() + "\n")
+    answer = fields.get("answer", "brief")
+    if answer not in ("brief", "draft"):
+        raise ValueError(f"{origin}: 'answer' must be brief or draft, not {answer!r}")
+    return Prompt(id=fields["id"], version=fields["version"], template=body.strip() + "\n", answer=answer)
 
 
 def load_system_prompt(name: str) -> Prompt:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .grounding.check import locate_name, quoted_passages
+from .grounding.check import Grounded, locate_name, quoted_passages, sentence_around
 from .grounding.index import ArticleIndex, as_index
 from .grounding.speakers import same_actor
 from .grounding.words import content_words
@@ -34,8 +34,10 @@ __all__ = [
     "NARRATION_WORDS",
     "STANCE_SUPPORT",
     "is_fragment",
+    "mark_quoted_words",
     "narrated_quotes",
     "quality_flags",
+    "rewrite_unsupported_stances",
     "stance_support",
     "with_quality_flags",
 ]
@@ -93,6 +95,44 @@ def narrated_quotes(index: ArticleIndex, text: str, min_words: int = NARRATION_W
     return found
 
 
+def mark_quoted_words(index: ArticleIndex, text: str, min_words: int = NARRATION_WORDS) -> str:
+    """``text`` with the article's quoted words it tells as narration put back in quotation marks.
+
+    A small model drops the marks when it reuses a quotation ("Biden said the response will continue
+    at times and places of our choosing"); the words are the speaker's, so they are shown as a quote.
+    """
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    tokens = [m for m in _WORD.finditer(text) if not any(a <= m.start() < b for a, b in quoted)]
+    words = [m.group().casefold() for m in tokens]
+    runs: list[tuple[int, int]] = []  # token ranges [i, j) told as narration
+    for passage in quoted_passages(index):
+        said = _words(passage.span.of(index.text))
+        grams = {tuple(said[k : k + min_words]) for k in range(len(said) - min_words + 1)}
+        i = 0
+        while i + min_words <= len(words):
+            if tuple(words[i : i + min_words]) not in grams:
+                i += 1
+                continue
+            j = i + min_words
+            while j < len(words) and tokens[j].start() - tokens[j - 1].end() <= 3 and _in_order(said, words[i : j + 1]):
+                j += 1
+            runs.append((i, j))
+            i = j
+    out, last = [], 0
+    for i, j in sorted(set(runs)):
+        start, end = tokens[i].start(), tokens[j - 1].end()
+        if start < last:
+            continue
+        out += [text[last:start], "“", text[start:end], "”"]
+        last = end
+    return "".join(out) + text[last:] if out else text
+
+
+def _in_order(said: list[str], run: list[str]) -> bool:
+    n = len(run)
+    return any(said[k : k + n] == run for k in range(len(said) - n + 1))
+
+
 def _is_finite_verb(words: list[str], tokens: list[str], i: int) -> bool:
     word = words[i]
     if word in _AUXILIARIES or word in _IRREGULAR_PAST:
@@ -139,6 +179,26 @@ def stance_support(index: ArticleIndex, position: Position) -> float | None:
     for text in _speaker_texts(index, position):
         own.update(content_words(text))
     return len(stance & own) / len(stance)
+
+
+def rewrite_unsupported_stances(index: ArticleIndex, grounded: Grounded) -> None:
+    """A stance its speaker's words do not support ("criticism", another speaker's point) becomes the
+    article's own sentence around the speaker's verified quote; without a quote it stays, and is flagged."""
+    for position in grounded.positions:
+        if not (position.quote_verified and position.quote_span is not None):
+            continue
+        support = stance_support(index, position)
+        if support is not None and support < STANCE_SUPPORT:
+            span = position.quote_span
+            position.stance = sentence_around(index.text, span.start, span.end, limit=220)
+            grounded.warnings.append(f"stance of {position.actor} rewritten from their words in the article")
+    # A label for a stance ("criticism") beside the same speaker's quoted positions says nothing more.
+    quoted = [p for p in grounded.positions if p.quote_verified]
+    grounded.positions = [
+        p for p in grounded.positions
+        if p.quote_verified or not any(same_actor(q.actor, p.actor) for q in quoted)
+        or (stance_support(index, p) or 0.0) >= STANCE_SUPPORT
+    ]
 
 
 def _clip(text: str, limit: int = 70) -> str:

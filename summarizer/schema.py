@@ -136,6 +136,40 @@ class BriefDraft(_Draft):
     )
 
 
+class Who(_Draft):
+    name: str
+    kind: ActorKind
+    role: str | None = None
+
+
+class Stance(_Draft):
+    speaker: str
+    stance: str
+
+
+class BriefAnswer(_Draft):
+    """A news brief."""
+
+    # What the model is asked for (answer.py): no quotes, no descriptions — quotes, speakers and dates
+    # come from code, and every token of this schema is read before each brief.
+    headline: str = Field(min_length=8)
+    summary: str = Field(min_length=20)
+    who: list[Who] = Field(min_length=1, max_length=MAX_LIST)
+    where: list[str] = Field(max_length=MAX_LIST)
+    when: list[str] = Field(max_length=MAX_LIST)
+    what: list[str] = Field(min_length=1, max_length=MAX_LIST)
+    stances: list[Stance] = Field(max_length=MAX_LIST)
+    questions: list[str] = Field(max_length=MAX_QUESTIONS)
+
+
+class RestAnswer(_Draft):
+    """The rest of a story: what a first answer left out (followup.py)."""
+
+    what: list[str] = Field(max_length=MAX_LIST)
+    who: list[Who] = Field(max_length=MAX_LIST)
+    where: list[str] = Field(max_length=MAX_LIST)
+
+
 # --- What a brief holds once checked against the article ---------------------------
 
 

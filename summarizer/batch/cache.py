@@ -60,9 +60,9 @@ def schema_digest() -> str:
     """The JSON schemas the model fills in (the brief, the quote repairs, the merged lead)."""
     from ..merge import BriefLead
     from ..repair import QuoteRepairs
-    from ..schema import BriefDraft
+    from ..schema import BriefAnswer, BriefDraft
 
-    schemas = [m.model_json_schema() for m in (BriefDraft, QuoteRepairs, BriefLead)]
+    schemas = [m.model_json_schema() for m in (BriefAnswer, BriefDraft, QuoteRepairs, BriefLead)]
     return _sha256(json.dumps(schemas, sort_keys=True))
 
 

@@ -28,6 +28,8 @@ from .inputs import Item, content_hash
 from .metering import Meter
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from .job import BatchDisplay
     from .runner import Engine
 
@@ -39,15 +41,16 @@ def messages_key(messages: list[dict[str, Any]]) -> str:
     return hashlib.sha256(json.dumps(messages, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def request_body(messages: list[dict[str, str]], settings: Settings, mode: str) -> dict[str, Any]:
+def request_body(
+    messages: list[dict[str, str]], settings: Settings, mode: str, response_model: type[BaseModel]
+) -> dict[str, Any]:
     """The chat-completions body the synchronous path sends for these messages, prepared by instructor."""
     from instructor.processing.response import handle_response_model
 
     from ..llm.ask import instructor_mode
-    from ..schema import BriefDraft
 
     _, body = handle_response_model(
-        BriefDraft, mode=instructor_mode(mode), model=settings.model_name, messages=messages,
+        response_model, mode=instructor_mode(mode), model=settings.model_name, messages=messages,
         temperature=settings.temperature, max_tokens=settings.output_tokens,
     )
     return body
@@ -116,7 +119,7 @@ def _build_requests(engine: Engine, items: list[Item], mode: str) -> tuple[bytes
             continue
         if first is None:
             continue
-        body = request_body(first.messages, settings, mode)
+        body = request_body(first.messages, settings, mode, first.response_model)
         custom_id = f"{item.index}-{content_hash(text)[7:19]}"
         keys[custom_id] = messages_key(body["messages"])
         lines.append(json.dumps({"custom_id": custom_id, "method": "POST", "url": ENDPOINT, "body": body}))

@@ -111,7 +111,7 @@ def _ground_places(article: ArticleIndex, places: list[str], out: Grounded) -> N
             out.where.append(Place(name=name, evidence=evidence))
 
 
-def _sentence_around(article: str, start: int, end: int, limit: int = 90) -> str:
+def sentence_around(article: str, start: int, end: int, limit: int = 90) -> str:
     left = max(article.rfind(".", 0, start), article.rfind("\n", 0, start)) + 1
     right_stop = [i for i in (article.find(".", end), article.find("\n", end)) if i != -1]
     right = min(right_stop) if right_stop else len(article)
@@ -163,11 +163,13 @@ def _ground_dates(
         if span in taken:
             continue
         taken.add(span)
-        dated.append(_dated(span.of(article), span, draft.event, published))
+        # The model names the day; what happened then is the article's own sentence unless it said.
+        event = draft.event or sentence_around(article, span.start, span.end)
+        dated.append(_dated(span.of(article), span, event, published))
     for span in found:
         if span not in taken and not any(t.start < span.end and span.start < t.end for t in taken):
             taken.add(span)
-            dated.append(_dated(span.of(article), span, _sentence_around(article, span.start, span.end), published))
+            dated.append(_dated(span.of(article), span, sentence_around(article, span.start, span.end), published))
     out.when = _merge_same_dates(dated)
     if published is None and any(not d.resolved for d in out.when):
         out.warnings.append("no publication date given: dates without a year are left unresolved")
@@ -359,7 +361,7 @@ def add_missed_quotes(
         if not passage.speaker or passage.confidence < min_confidence:
             continue
         speaker = next((a.name for a in out.who if same_actor(a.name, passage.speaker)), passage.speaker)
-        stance = _sentence_around(article, span.start, span.end, limit=220)
+        stance = sentence_around(article, span.start, span.end, limit=220)
         out.positions.append(
             Position(
                 actor=speaker,
@@ -397,6 +399,13 @@ def ground(draft: BriefDraft, article: str | ArticleIndex, published: date | Non
     _ground_dates(index, draft.when, published, out)
     ground_positions(index, [Position(**p.model_dump()) for p in draft.positions], out)
     return out
+
+
+def ground_more(article: str | ArticleIndex, who: list[ActorDraft], where: list[str], out: Grounded) -> None:
+    """Check and add actors and places a later answer names (the rest of the story, followup.py)."""
+    index = as_index(article)
+    _ground_actors(index, who, out)
+    _ground_places(index, where, out)
 
 
 def complete_from_article(article: str | ArticleIndex, out: Grounded) -> None:

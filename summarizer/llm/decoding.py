@@ -47,6 +47,27 @@ def tool_grammar(request: dict[str, Any]) -> tuple[str, str] | None:
     return name, json_schema_to_gbnf(json.dumps(tool["function"]["parameters"]))
 
 
+def json_grammar(request: dict[str, Any]) -> str | None:
+    """GBNF of a JSON answer's schema (``response_format``) when the request decodes greedily; None otherwise.
+
+    instructor's JSON_SCHEMA mode sends ``{"type": "json_schema", "json_schema": {"schema": …}}``, which
+    llama-cpp-python's chat handlers do not read (they know ``json_object`` with a ``schema``): both
+    are constrained here. The schema is then never in the prompt — only in the grammar.
+    """
+    from llama_cpp.llama_grammar import json_schema_to_gbnf
+
+    fmt = request.get("response_format") or {}
+    if request.get("temperature") != 0.0 or request.get("logprobs") or request.get("tools"):
+        return None
+    if fmt.get("type") == "json_schema":
+        schema = (fmt.get("json_schema") or {}).get("schema")
+    elif fmt.get("type") == "json_object":
+        schema = fmt.get("schema")
+    else:
+        return None
+    return json_schema_to_gbnf(json.dumps(schema)) if isinstance(schema, dict) else None
+
+
 def write_constrained(
     llama: Any,
     last_prompt_token: int,
@@ -99,12 +120,25 @@ def tool_call_completion(name: str, written: Written, prompt_tokens: int, model:
     stamp = int(time.time())
     call = {"id": f"call__0_{name}_{stamp}", "type": "function", "function": {"name": name, "arguments": written.text}}
     message = {"role": "assistant", "content": None, "tool_calls": [call]}
+    return _completion(message, "tool_calls", written, prompt_tokens, model)
+
+
+def content_completion(written: Written, prompt_tokens: int, model: str) -> dict[str, Any]:
+    """A JSON answer written under its schema's grammar, as an OpenAI chat completion."""
+    message = {"role": "assistant", "content": written.text}
+    return _completion(message, "stop" if written.finish == "stop" else "length", written, prompt_tokens, model)
+
+
+def _completion(
+    message: dict[str, Any], finish: str, written: Written, prompt_tokens: int, model: str
+) -> dict[str, Any]:
+    stamp = int(time.time())
     return {
         "id": f"chatcmpl-{stamp}",
         "object": "chat.completion",
         "created": stamp,
         "model": model,
-        "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": "tool_calls"}],
+        "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": finish}],
         "usage": {
             "prompt_tokens": prompt_tokens,
             "completion_tokens": written.tokens,

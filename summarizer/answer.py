@@ -1,0 +1,95 @@
+"""What the model is given beside the article, and how its answer becomes the draft grounding reads.
+
+Code finds what code finds better than a 1.5 B model: every quoted passage and its speaker, every
+date and the day it resolves to. The *fact sheet* hands the model those findings in a few lines
+(the quoted speakers, the resolved dates), so it spends its words on what needs reading: the
+headline, the summary, the main events as sentences, which actors and places matter, each speaker's
+stance, open questions (``schema.BriefAnswer``).
+
+``to_draft`` turns the answer into the ``BriefDraft`` that grounding, merging and finishing read:
+stances become quote-less positions, and grounding gives each the speaker's own quoted words
+(``grounding.check.complete_from_article``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from .dates import resolve_mention
+from .grounding.check import quoted_passages
+from .grounding.index import ArticleIndex
+from .grounding.speakers import same_actor
+from .schema import ActorDraft, BriefAnswer, BriefDraft, DateMentionDraft, PositionDraft
+
+MAX_SPEAKERS = 8  # a fact sheet line, not a list of everyone: the most quoted first
+MAX_DATES = 6
+MAX_NAMES = 16
+
+
+def quoted_speakers(index: ArticleIndex) -> list[str]:
+    """Speakers of the article's quoted passages, most quoted first, each once (however spelled)."""
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for passage in quoted_passages(index):
+        if not passage.speaker:
+            continue
+        name = next((n for n in counts if same_actor(n, passage.speaker)), passage.speaker)
+        counts[name] += 1
+        first.setdefault(name, passage.span.start)
+    return sorted(counts, key=lambda n: (-counts[n], first[n]))[:MAX_SPEAKERS]
+
+
+def resolved_dates(index: ArticleIndex, published: date | None) -> list[str]:
+    """Date mentions in article order, as "words = ISO day", each day once."""
+    out: list[str] = []
+    days: set[str] = set()
+    for start, end in index.date_mentions:
+        words = " ".join(index.text[start:end].split())
+        day = resolve_mention(words, published).start
+        if day is None or day.isoformat() in days:
+            continue
+        days.add(day.isoformat())
+        out.append(f"{words} = {day.isoformat()}")
+    return out[:MAX_DATES]
+
+
+def article_names(index: ArticleIndex) -> list[str]:
+    """Capitalised names in article order, each once (a surname after its full name is the same one)."""
+    out: list[str] = []
+    for _, name in index.name_runs:
+        if not any(same_actor(name, seen) or name in seen for seen in out):
+            out.append(name)
+    return out[:MAX_NAMES]
+
+
+def fact_sheet(index: ArticleIndex, published: date | None) -> str:
+    """The lines the model reads before the article; empty lines are left out."""
+    lines = []
+    names = article_names(index)
+    if names:
+        lines.append("Names, in order: " + "; ".join(names))
+    speakers = quoted_speakers(index)
+    if speakers:
+        lines.append("Quoted speakers: " + "; ".join(speakers))
+    dates = resolved_dates(index, published)
+    if dates:
+        lines.append("Dates: " + "; ".join(dates))
+    return "\n".join(lines)
+
+
+def to_draft(answer: BriefAnswer) -> BriefDraft:
+    """The draft grounding reads; date mentions get their event from the article's sentence later."""
+    return BriefDraft.model_construct(
+        headline=answer.headline,
+        summary=answer.summary,
+        who=[ActorDraft.model_construct(name=w.name, kind=w.kind, role=w.role) for w in answer.who],
+        what=list(answer.what),
+        where=list(answer.where),
+        when=[DateMentionDraft.model_construct(mention=m, event="") for m in answer.when],
+        positions=[PositionDraft.model_construct(actor=s.speaker, stance=s.stance, quote=None) for s in answer.stances],
+        open_questions=list(answer.questions),
+    )
+
+
+__all__ = ["fact_sheet", "quoted_speakers", "resolved_dates", "to_draft"]

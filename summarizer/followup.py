@@ -1,0 +1,69 @@
+"""The rest of the story: one short follow-up question when a first answer leaves much of the article out.
+
+A 1.5 B model writes about the top of an article and stops (on the sample: the strikes, not Blinken's
+trip, the truce proposal, Hamas's and Qatar's statements). Coverage is measured in code
+(``coverage.py``); when it is below :data:`FOLLOW_UP_BELOW`, or when no ``what`` item is a sentence,
+the model is asked once more about the paragraphs left out, quoted again as data. The model's
+context still holds the instructions and the article, so on the embedded model only the excerpt is
+read. Its events, actors and places are checked like the first answer's and added after them.
+"""
+
+from __future__ import annotations
+
+from .coverage import Paragraph
+from .datablock import neutralise_tags
+from .grounding.check import Grounded, ground_more
+from .grounding.index import ArticleIndex
+from .quality import is_fragment
+from .schema import ActorDraft, BriefDraft, RestAnswer
+
+FOLLOW_UP_BELOW = 0.75  # coverage under which the rest of the story is asked for
+MIN_WEIGHT = 2  # a left-out paragraph of no name, number or quote (weight 1) is not worth a question
+EXCERPT_CHARS = 1600  # the heaviest left-out paragraphs up to this many characters, in article order
+
+INSTRUCTION = (
+    "These paragraphs of the article are not in your brief yet:\n<article>\n{excerpt}\n</article>\n"
+    'Answer in JSON: {{"what": ["<each event in them: a full sentence saying who did what, at most 20 words>"], '
+    '"who": [{{"name": "<each key person, organisation, group or country in them, as written>", '
+    '"kind": "person|organisation|group|country", "role": "<role>"}}], '
+    '"where": ["<the places in them, as written>"]}}'
+)
+
+
+def rest_of_story(
+    messages: list[dict[str, str]],
+    draft: BriefDraft,
+    coverage: float | None,
+    left_out: list[Paragraph],
+    index: ArticleIndex,
+) -> list[dict[str, str]] | None:
+    """The follow-up's messages, or None when the first answer covers enough (``left_out``: the
+    paragraphs no brief item is grounded in)."""
+    sentences = [item for item in draft.what if not is_fragment(item)]
+    if (coverage is None or coverage >= FOLLOW_UP_BELOW) and sentences:
+        return None
+    heavy = sorted((p for p in left_out if p.weight >= MIN_WEIGHT), key=lambda p: -p.weight)
+    chosen: list[tuple[int, int]] = []
+    used = 0
+    for paragraph in heavy:
+        if used + (paragraph.end - paragraph.start) > EXCERPT_CHARS and chosen:
+            break
+        chosen.append((paragraph.start, paragraph.end))
+        used += paragraph.end - paragraph.start
+    if not chosen:
+        return None
+    excerpt = "\n".join(" ".join(index.text[a:b].split()) for a, b in sorted(chosen))
+    return [*messages, {"role": "user", "content": INSTRUCTION.format(excerpt=neutralise_tags(excerpt))}]
+
+
+def add_rest(answer: RestAnswer, draft: BriefDraft, grounded: Grounded, index: ArticleIndex) -> None:
+    """The follow-up's items after the first answer's; its sentences replace the first answer's fragments."""
+    new = [item for item in answer.what if item.strip() and not is_fragment(item)]
+    kept = [item for item in draft.what if not is_fragment(item)] if new else list(draft.what)
+    seen = {item.casefold() for item in kept}
+    draft.what = kept + [item for item in new if item.casefold() not in seen]
+    who = [ActorDraft.model_construct(name=w.name, kind=w.kind, role=w.role) for w in answer.who]
+    ground_more(index, who, list(answer.where), grounded)
+
+
+__all__ = ["FOLLOW_UP_BELOW", "add_rest", "rest_of_story"]
