@@ -98,7 +98,8 @@ def build_messages(
     the fact sheet (``answer.fact_sheet``), read before the article.
     """
     system = load_system_prompt(system_prompt)
-    user = load_prompt("article")
+    # The answer prompts read the fact sheet before the article; a draft prompt's message is as it was.
+    user = load_prompt("facts" if system.answer == "brief" else "article")
     body = re.sub(r"[ \t]+(?=\n|$)", "", clean_for_model(article_text)).strip()
     body = re.sub(r"\n{3,}", "\n\n", body)
     # A tag inside the article, in any case, spacing, escaping or lookalike, must not end the data block early.
@@ -110,7 +111,7 @@ def build_messages(
             "role": "user",
             "content": user.render(
                 published=published.isoformat() if published else "unknown",
-                facts=neutralise_tags(facts) if system.answer == "brief" else "",
+                facts=neutralise_tags(facts),
                 article=body,
             ),
         },
@@ -151,7 +152,7 @@ def one_part_flow(
         apply_repairs(index, grounded, repairs_by_index(answer, grounded.failures))
     give_up_on_failures(grounded)
     complete_from_article(index, grounded)
-    if follow_up:
+    if follow_up and answer_model(system_prompt) is BriefAnswer:  # a draft prompt's flow stays as it was
         share, left_out = draft_coverage(draft, grounded, index)
         rest = rest_of_story(messages, draft, share, left_out, index)
         if rest is not None:

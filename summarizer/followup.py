@@ -3,7 +3,7 @@
 A 1.5 B model writes about the top of an article and stops (on the sample: the strikes, not Blinken's
 trip, the truce proposal, Hamas's and Qatar's statements). Coverage is measured in code
 (``coverage.py``); when it is below :data:`FOLLOW_UP_BELOW`, or when no ``what`` item is a sentence,
-the model is asked once more about the paragraphs left out, quoted again as data. The model's
+the model is asked once more (``prompts/rest.md``) about the paragraphs left out, quoted again as data. The model's
 context still holds the instructions and the article, so on the embedded model only the excerpt is
 read. Its events, actors and places are checked like the first answer's and added after them.
 """
@@ -14,6 +14,7 @@ from .coverage import Paragraph
 from .datablock import neutralise_tags
 from .grounding.check import Grounded, ground_more
 from .grounding.index import ArticleIndex
+from .prompts import load_prompt
 from .quality import is_fragment
 from .schema import ActorDraft, BriefDraft, RestAnswer
 
@@ -21,13 +22,6 @@ FOLLOW_UP_BELOW = 0.75  # coverage under which the rest of the story is asked fo
 MIN_WEIGHT = 2  # a left-out paragraph of no name, number or quote (weight 1) is not worth a question
 EXCERPT_CHARS = 1600  # the heaviest left-out paragraphs up to this many characters, in article order
 
-INSTRUCTION = (
-    "These paragraphs of the article are not in your brief yet:\n<article>\n{excerpt}\n</article>\n"
-    'Answer in JSON: {{"what": ["<each event in them: a full sentence saying who did what, at most 20 words>"], '
-    '"who": [{{"name": "<each key person, organisation, group or country in them, as written>", '
-    '"kind": "person|organisation|group|country", "role": "<role>"}}], '
-    '"where": ["<the places in them, as written>"]}}'
-)
 
 
 def rest_of_story(
@@ -53,7 +47,8 @@ def rest_of_story(
     if not chosen:
         return None
     excerpt = "\n".join(" ".join(index.text[a:b].split()) for a, b in sorted(chosen))
-    return [*messages, {"role": "user", "content": INSTRUCTION.format(excerpt=neutralise_tags(excerpt))}]
+    question = load_prompt("rest").render(excerpt=neutralise_tags(excerpt)).strip()
+    return [*messages, {"role": "user", "content": question}]
 
 
 def add_rest(answer: RestAnswer, draft: BriefDraft, grounded: Grounded, index: ArticleIndex) -> None:

@@ -29,6 +29,12 @@ EVAL_DIR = SHARED / "eval" / "giveme5w1h-dev"
 
 RECORD_BASE_URL = os.environ.get("BRIEF_RECORD_BASE_URL", "http://127.0.0.1:8765/v1")
 RECORDED_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
+# The prompt of the fakes' recorded answer (fixtures/cassettes/recorded-v3/sample.yaml): the whole draft
+# with its quotes (prompts/brief-v3.md). The tests of transport, batch, fault and secret handling serve
+# that real answer, so they ask with the prompt that produced it (``prompt_of_the_fakes`` below). The
+# default prompt's own recordings are the cassettes of test_replay, test_eval_replay, test_eval_attribution,
+# test_injection, test_languages and test_long_article, replayed with ``replay_settings``.
+RECORDED_PROMPT = "brief-v3"
 FAKE_KEY = "sk-test-0000-not-a-real-key"
 
 
@@ -114,6 +120,12 @@ def replay_settings() -> Settings:
     )
 
 
+@pytest.fixture(autouse=True)
+def prompt_of_the_fakes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands read BRIEF_PROMPT: the fakes answer as the model answered brief-v3 (see RECORDED_PROMPT)."""
+    monkeypatch.setenv("BRIEF_PROMPT", RECORDED_PROMPT)
+
+
 @pytest.fixture
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No endpoint, key or setting leaks in from the machine; the brief cache lives in tmp_path."""
@@ -121,6 +133,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         if name.startswith(("BRIEF_", "OPENAI_")):
             monkeypatch.delenv(name)
     monkeypatch.setenv("BRIEF_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("BRIEF_PROMPT", RECORDED_PROMPT)  # what the fakes' recorded answer was asked with
 
 
 @pytest.fixture

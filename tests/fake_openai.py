@@ -28,7 +28,7 @@ from typing import Any, Literal
 import yaml
 
 CASSETTES = Path(__file__).resolve().parent.parent / "fixtures" / "cassettes"
-SAMPLE_CASSETTE = "test_replay/test_replayed_brief_is_valid_and_grounded[sample].yaml"
+SAMPLE_CASSETTE = "recorded-v3/sample.yaml"
 # The only recorded targeted re-ask (QuoteRepairs): the model answering for quotes grounding refused.
 REPAIR_CASSETTE = "test_injection/test_injected_instructions_and_quotes_never_become_verified_quotes.yaml"
 

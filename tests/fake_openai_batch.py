@@ -21,7 +21,7 @@ from typing import Any
 
 from fake_openai import completion_with_tool_call, recorded_arguments
 
-SAMPLE_CASSETTE = "test_replay/test_replayed_brief_is_valid_and_grounded[sample].yaml"
+SAMPLE_CASSETTE = "recorded-v3/sample.yaml"
 
 
 @dataclass

@@ -43,7 +43,7 @@ from summarizer.settings import Settings
 def model_settings(url: str, *, allow_private_urls: bool = True) -> Settings:
     # The test article sites are on 127.0.0.1: allowed here, as BRIEF_ALLOW_PRIVATE_URLS=1 allows an intranet.
     return Settings(base_url=url, api_key=FAKE_KEY, model=RECORDED_MODEL, mode="tools", max_retries=0,
-                    transport_attempts=1, allow_private_urls=allow_private_urls)
+                    prompt="brief-v3", transport_attempts=1, allow_private_urls=allow_private_urls)
 
 
 class Gate:

@@ -48,7 +48,8 @@ def write_articles(folder: Path, count: int, suffix: str = ".txt", start: int = 
 
 
 def settings_for(url: str, **overrides: object) -> Settings:
-    return Settings(base_url=url, api_key="sk-test", model="m", mode="tools", timeout=10).with_overrides(**overrides)
+    settings = Settings(base_url=url, api_key="sk-test", model="m", mode="tools", timeout=10, prompt="brief-v3")
+    return settings.with_overrides(**overrides)
 
 
 def cli(*args: str) -> tuple[int, str]:

@@ -21,7 +21,7 @@ from summarizer.errors import InputError
 from summarizer.settings import Settings
 
 TEXT = SAMPLE.read_text(encoding="utf-8")
-SETTINGS = Settings(base_url="http://127.0.0.1:9/v1", api_key="x", model="stub", mode="tools")
+SETTINGS = Settings(base_url="http://127.0.0.1:9/v1", api_key="x", model="stub", mode="tools", prompt="brief-v3")
 
 
 def test_the_key_changes_with_what_the_brief_depends_on_and_not_with_the_endpoint() -> None:
@@ -30,7 +30,7 @@ def test_the_key_changes_with_what_the_brief_depends_on_and_not_with_the_endpoin
     assert brief_key("sha256:abd", SETTINGS, "2024-02-02") != key
     assert brief_key("sha256:abc", replace(SETTINGS, model="other"), "2024-02-02") != key
     assert brief_key("sha256:abc", SETTINGS, "2024-02-03") != key
-    assert brief_key("sha256:abc", replace(SETTINGS, prompt="brief-v2"), "2024-02-02") != key
+    assert brief_key("sha256:abc", replace(SETTINGS, prompt="brief"), "2024-02-02") != key
 
 
 def test_a_row_is_read_from_its_text_or_its_file_with_the_same_key(tmp_path: Path) -> None:

@@ -202,3 +202,40 @@ def test_only_a_forced_tool_at_temperature_0_takes_the_lazy_path() -> None:
     assert tool_grammar({**FACTS_REQUEST, "tool_choice": "auto"}) is None
     other = {"type": "function", "function": {"name": "Other"}}
     assert tool_grammar({**FACTS_REQUEST, "tool_choice": other}) is None
+
+
+JSON_REQUEST = {
+    "messages": FACTS_REQUEST["messages"],
+    "response_format": {"type": "json_schema", "json_schema": {"name": "Facts", "schema": FACTS}},
+    "temperature": 0.0,
+    "max_tokens": 80,
+    "repeat_penalty": 1.1,
+}
+
+
+def test_a_json_schema_answer_is_constrained_by_its_grammar_only_at_temperature_0() -> None:
+    from summarizer.llm.decoding import json_grammar
+
+    grammar = json_grammar(JSON_REQUEST)
+    assert grammar is not None and "root" in grammar and "people" in grammar
+    # llama-cpp-python's own form of a schema answer
+    assert json_grammar({**JSON_REQUEST, "response_format": {"type": "json_object", "schema": FACTS}}) == grammar
+    assert json_grammar({**JSON_REQUEST, "temperature": 0.7}) is None
+    assert json_grammar({**JSON_REQUEST, "response_format": {"type": "json_object"}}) is None  # no schema
+    assert json_grammar({**JSON_REQUEST, "tools": FACTS_REQUEST["tools"]}) is None  # the tool path's
+
+
+@pytest.mark.live
+@needs_model
+def test_a_json_schema_answer_keeps_the_schema_out_of_the_prompt_and_follows_it(embedded) -> None:
+    import json
+
+    transport, _ = embedded
+    answer = transport.create(**JSON_REQUEST)
+    facts = json.loads(answer.choices[0].message.content)
+    assert set(facts) == {"people", "place", "count"} and isinstance(facts["count"], int)
+    assert "Lisbon" in facts["place"]
+    assert transport.requests[-1].written_tokens > 0  # written by the lazily checked grammar
+    with_tools = transport.create(**FACTS_REQUEST)
+    # the tool schema is rendered into the prompt; a JSON schema reaches only the grammar
+    assert answer.usage.prompt_tokens + 60 < with_tools.usage.prompt_tokens

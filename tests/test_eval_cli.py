@@ -102,9 +102,9 @@ def test_a_missing_dataset_is_a_usage_error(tmp_path) -> None:
 
 def test_a_prompt_variant_replaces_the_system_prompt_and_is_named_in_the_version() -> None:
     article = "Officials said on Monday that the bridge would reopen."
-    messages, (prompt_id, version) = flow.build_messages(article, None, system_prompt="brief-v2")
-    assert messages[0]["content"] == load_prompt("brief-v2").template
-    assert (prompt_id, version) == ("brief", "2+article.1")
+    messages, (prompt_id, version) = flow.build_messages(article, None, system_prompt="brief-v3")
+    assert messages[0]["content"] == load_prompt("brief-v3").template
+    assert (prompt_id, version) == ("brief", "3+article.1")
     assert flow.build_messages(article, None)[0][0]["content"] == load_prompt("brief").template
 
 
@@ -113,9 +113,9 @@ def test_settings_prompt_reaches_the_model_and_the_cache_key() -> None:
     from summarizer.pipeline import Summarizer
     from summarizer.settings import Settings
 
-    v2 = Settings(base_url=RECORD_BASE_URL, api_key=FAKE_KEY, prompt="brief-v2")
+    v2 = Settings(base_url=RECORD_BASE_URL, api_key=FAKE_KEY, prompt="brief-v3")
     question = Summarizer(v2).prepare("Officials said on Monday that it would reopen.").first_question
-    assert question is not None and question.messages[0]["content"] == load_prompt("brief-v2").template
+    assert question is not None and question.messages[0]["content"] == load_prompt("brief-v3").template
     keys = {CacheKey.for_article("sha256:x", s, None).digest for s in (v2, Settings(base_url=RECORD_BASE_URL))}
     assert len(keys) == 2
 

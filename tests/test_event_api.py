@@ -16,7 +16,7 @@ from tests.conftest import EVAL_DIR
 from tests.event_fakes import RecordingTransport
 
 SETTINGS = Settings(model="fake-model", base_url="http://fake.invalid/v1", api_key="sk-fake", mode="tools",
-                    repair_calls=0)
+                    repair_calls=0, prompt="brief-v3")
 
 
 @pytest.fixture

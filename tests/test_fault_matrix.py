@@ -20,7 +20,7 @@ from typing import Any
 import instructor  # noqa: F401 - imported once here, so a cell's time is its own, not the first import's
 import openai  # noqa: F401
 import pytest
-from conftest import SAMPLE
+from conftest import RECORDED_PROMPT, SAMPLE
 from fake_openai import FABRICATED_QUOTES, FAULTS, FakeServer, Reply, fake_openai, recorded_ok, recorded_repair
 from typer.testing import CliRunner
 
@@ -203,7 +203,9 @@ def _fast(srv: FakeServer, monkeypatch: pytest.MonkeyPatch, waits: list[float], 
     import summarizer.settings
 
     real = summarizer.settings.settings_from_env
-    base = real({"OPENAI_API_KEY": KEY}).with_overrides(**{"timeout": 0.3, "deadline": 60.0, **overrides})
+    base = real({"OPENAI_API_KEY": KEY, "BRIEF_PROMPT": RECORDED_PROMPT}).with_overrides(
+        **{"timeout": 0.3, "deadline": 60.0, **overrides}
+    )
     monkeypatch.setattr(summarizer.settings, "settings_from_env", lambda env=None: base)
 
     def sleep(seconds: float) -> None:
@@ -294,6 +296,7 @@ def test_the_async_twin_behaves_the_same(cell: Cell) -> None:
             api_key=KEY,
             model="m",
             mode="tools",
+            prompt="brief-v3",
             **{"timeout": 0.3, "deadline": 60.0, **cell.settings},
         )
         summarizer = Summarizer(settings)

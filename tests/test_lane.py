@@ -33,7 +33,7 @@ pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 def settings_for(url: str) -> Settings:
-    return Settings(base_url=url, api_key="sk-test", model="m", mode="tools", timeout=10)
+    return Settings(base_url=url, api_key="sk-test", model="m", mode="tools", timeout=10, prompt="brief-v3")
 
 
 # --- the lane itself ----------------------------------------------------------------

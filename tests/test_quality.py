@@ -64,3 +64,37 @@ def test_fragments_and_stances_are_not_judged_in_a_brief_written_in_another_lang
     portuguese = _brief(what=["30 minutos de duração"], meta=META.model_copy(update={"brief_language": "pt"}),
                         positions=[Position(actor="Joe Biden", stance="A resposta continuará.")])
     assert quality_flags(portuguese, ARTICLE) == []
+
+
+def test_quoted_words_told_as_narration_get_their_quotation_marks_back() -> None:
+    from summarizer.quality import mark_quoted_words
+
+    index = ArticleIndex(ARTICLE)
+    told = "Biden said the American response will continue at times and places of our choosing. Iraq objected."
+    marked = mark_quoted_words(index, told)
+    assert marked == ("Biden said the American response “will continue at times and places of our choosing”. "
+                      "Iraq objected.")
+    assert narrated_quotes(index, marked) == []
+    assert mark_quoted_words(index, marked) == marked  # already quoted: left alone
+    assert mark_quoted_words(index, "Biden said the strikes will go on.") == "Biden said the strikes will go on."
+
+
+def test_a_stance_the_speakers_words_do_not_support_is_rewritten_from_them_or_dropped() -> None:
+    from summarizer.grounding.check import Grounded
+    from summarizer.quality import rewrite_unsupported_stances
+    from summarizer.schema import Span
+
+    index = ArticleIndex(ARTICLE)
+    start = ARTICLE.index("will continue")
+    quote = Span(start=start, end=ARTICLE.index(".”") + 1)
+    grounded = Grounded(who=[], where=[], when=[], positions=[
+        Position(actor="President Joe Biden", stance="support", quote=quote.of(ARTICLE), quote_span=quote,
+                 quote_verified=True),
+        Position(actor="President Joe Biden", stance="approval"),  # a label beside his quoted position
+        Position(actor="Iraqi military", stance="The strikes violate Iraq's sovereignty."),
+    ])
+    rewrite_unsupported_stances(index, grounded)
+    assert [p.actor for p in grounded.positions] == ["President Joe Biden", "Iraqi military"]
+    assert grounded.positions[0].stance.startswith("President Joe Biden said the response “will continue")
+    assert grounded.positions[1].stance == "The strikes violate Iraq's sovereignty."  # supported: kept
+    assert any("rewritten" in w for w in grounded.warnings)

@@ -100,7 +100,8 @@ def write_rows(path: Path, count: int) -> list[str]:
 
 
 def settings_for(url: str) -> Settings:
-    return Settings(base_url=url, api_key="stub", model="stub", mode="tools", timeout=30, transport_attempts=4)
+    return Settings(base_url=url, api_key="stub", model="stub", mode="tools", timeout=30, transport_attempts=4,
+                    prompt="brief-v3")
 
 
 def job_for(inputs: Path, output: Path, url: str, **options: object) -> RayJob:
@@ -177,7 +178,7 @@ from summarizer.distributed.job import RayJob, connect, run_ray_job
 from summarizer.settings import Settings
 address, inputs, output, url = sys.argv[1:5]
 connect(address)
-settings = Settings(base_url=url, api_key="stub", model="stub", mode="tools", timeout=30)
+settings = Settings(base_url=url, api_key="stub", model="stub", mode="tools", timeout=30, prompt="brief-v3")
 run_ray_job(RayJob([inputs], Path(output), settings, input_format="jsonl", published="2024-02-02",
                    concurrency=2, batch_size=2, workers=1, worker_cpus=0.5, part_rows=2))
 """

@@ -87,7 +87,8 @@ def test_the_article_text_is_shown_whole_and_unchanged() -> None:
 def recorded_brief() -> Brief:
     """A brief of the sample from the real model's recorded answer (dates resolved, with evidence)."""
     with fake_openai([recorded_ok()]) as server:
-        settings = Settings(base_url=server.url, api_key=FAKE_KEY, model=RECORDED_MODEL, mode="tools")
+        settings = Settings(base_url=server.url, api_key=FAKE_KEY, model=RECORDED_MODEL, mode="tools",
+                            prompt="brief-v3")
         return Summarizer(settings).summarize(ARTICLE, published="2024-02-02")
 
 

@@ -16,7 +16,7 @@ from summarizer.pipeline import brief_flow
 from summarizer.repair import QuoteRepair, QuoteRepairs
 from summarizer.schema import BriefDraft
 
-SAMPLE_CASSETTE = "test_replay/test_replayed_brief_is_valid_and_grounded[sample].yaml"
+SAMPLE_CASSETTE = "recorded-v3/sample.yaml"
 NARRATIVE = "The American air raid carried out this Friday was in retaliation for the drone attack"
 BIDEN = "will continue at times and places of our choosing."
 

@@ -12,7 +12,7 @@ from summarizer.errors import EndpointRejected, ModelError
 from summarizer.pipeline import Summarizer
 from summarizer.settings import Settings
 
-SAMPLE_CASSETTE = "test_replay/test_replayed_brief_is_valid_and_grounded[sample].yaml"
+SAMPLE_CASSETTE = "recorded-v3/sample.yaml"
 KEY = "sk-live-SECRET-should-never-show-123456"
 
 
@@ -23,7 +23,7 @@ def recorded_ok() -> Reply:
 
 def _summarizer(url: str, **overrides: object) -> Summarizer:
     options: dict[str, object] = {"mode": "tools", **overrides}
-    settings = Settings(base_url=url, api_key=KEY, model="m", timeout=5, **options)  # type: ignore[arg-type]
+    settings = Settings(base_url=url, api_key=KEY, model="m", timeout=5, prompt="brief-v3", **options)  # type: ignore[arg-type]
     summarizer = Summarizer(settings)
     summarizer.asker.sleep = lambda _seconds: None  # no real waiting in tests
     return summarizer

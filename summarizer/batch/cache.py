@@ -51,7 +51,7 @@ def prompts_digest(system_prompt: str) -> str:
     from ..prompts import load_prompt, load_system_prompt
 
     texts = [load_system_prompt(system_prompt).template]
-    texts += [load_prompt(name).template for name in ("article", "repair", "merge", "language")]
+    texts += [load_prompt(name).template for name in ("article", "facts", "rest", "repair", "merge", "language")]
     return _sha256("\0".join(texts))
 
 

@@ -58,6 +58,11 @@ def eval_command(
         typer.Option("--events", help="Event mode: merge each category's articles from these recorded briefs "
                      "(JSONL, no model) and score the event briefs against the pooled gold.", show_default=False),
     ] = None,
+    briefs: Annotated[
+        Path | None,
+        typer.Option("--briefs", help="Score these recorded briefs (JSONL lines {id, brief}, e.g. a brief batch "
+                     "output) instead of writing new ones: no model.", show_default=False),
+    ] = None,
     per_article: Annotated[bool, typer.Option("--articles/--no-articles", help="Show the per-article table.")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
     verbose: VerboseOption = False,
@@ -111,8 +116,13 @@ def eval_command(
             line = f"[{done}/{total}] {run.article.id[:10]} {run.seconds:.0f}s {state}"
             stderr.print(line, style="dim", markup=False)
 
-        run = evaluate_attribution if attribution else evaluate
-        report = run(articles, settings, dataset=str(paths[0]), prompt=prompt, on_progress=progress)
+        if briefs is not None:
+            from .scorecard import evaluate_recorded
+
+            report = evaluate_recorded(articles, briefs, dataset=str(paths[0]))
+        else:
+            run = evaluate_attribution if attribution else evaluate
+            report = run(articles, settings, dataset=str(paths[0]), prompt=prompt, on_progress=progress)
     except BriefError as error:
         stderr.print(error_line("brief", error), soft_wrap=True)
         if verbose:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from ..pipeline import Summarizer
@@ -74,6 +75,30 @@ def evaluate(
     """
     runs, settings = _brief_all(articles, settings, prompt, on_progress, summarizer)
     return _describe_run(build_report(runs, dataset=dataset, settings=describe(settings)), runs, settings)
+
+
+def recorded_runs(articles: Sequence[Briefable], briefs_file: Path) -> list[ArticleRun]:
+    """The recorded brief of each article (``--briefs``: JSONL ``{"id": …, "brief": {…}}``), no model.
+
+    An article without a recorded brief counts as a failure, so two recordings compare on the same articles.
+    """
+    from ..event.inputs import read_briefs
+
+    recorded = read_briefs(briefs_file)
+    return [
+        ArticleRun(a, recorded.get(a.id), None if a.id in recorded else "no recorded brief",
+                   recorded[a.id].meta.seconds if a.id in recorded else 0.0)
+        for a in articles
+    ]
+
+
+def evaluate_recorded(articles: Sequence[Briefable], briefs_file: Path, *, dataset: str = "") -> dict[str, Any]:
+    """Score recorded briefs: the 5W1H report, or the attribution report for PolNeAR articles."""
+    runs = recorded_runs(articles, briefs_file)
+    settings = {"briefs": str(briefs_file)}
+    if articles and isinstance(articles[0], AttributedArticle):
+        return attribution_report(runs, dataset=dataset, settings=settings)
+    return build_report(runs, dataset=dataset, settings=settings)
 
 
 def evaluate_attribution(
