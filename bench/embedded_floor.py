@@ -93,6 +93,7 @@ def one_brief(gguf: Path, article_path: Path, published: str) -> dict[str, Any]:
         "prompt_tokens": brief.meta.prompt_tokens,
         "completion_tokens": brief.meta.completion_tokens,
         "prefix_tokens": first.prefix_tokens,
+        "first_prompt_tokens": first.prompt_tokens,  # the brief's own prompt; a follow-up repeats it
         "read_tokens": int(total("read_tokens")),
     }
 
@@ -149,10 +150,13 @@ def report(speeds: dict[str, float], cold: dict[str, Any], warm: dict[str, Any])
     print(f"{'prefix (how)':24}{cold['prefix how']:>10}{warm['prefix how']:>10}")
     for name, run in (("cold", cold), ("warm", warm)):
         base = speeds["article_tokens"] / speeds["prompt_tps"] + run["completion_tokens"] / speeds["write_tps"]
-        overhead = run["prompt_tokens"] - speeds["article_tokens"]
+        # The brief's prompt beyond the article: instructions, fact sheet, template. A follow-up call (the rest
+        # of the story) re-sends that prompt, of which llama.cpp reads only the new turn: read_tokens counts it.
+        overhead = run["first_prompt_tokens"] - speeds["article_tokens"]
         print(
             f"{name}: {run['calls']} call(s), {run['prompt_tokens']} prompt + {run['completion_tokens']} completion "
-            f"tokens ({overhead} beyond the article); floor {base:.1f}s; brief {run['brief']:.1f}s "
+            f"tokens; the brief's prompt {run['first_prompt_tokens']} tokens ({overhead} beyond the article), "
+            f"{run['read_tokens']} read beyond the prefix in all; floor {base:.1f}s; brief {run['brief']:.1f}s "
             f"= {run['brief'] / base:.2f}x the floor"
         )
 

@@ -274,9 +274,9 @@ def schema_command(
     from pydantic import BaseModel
 
     from .event.schema import EventBrief
-    from .schema import Brief, BriefDraft
+    from .schema import Brief, BriefAnswer
 
-    model: type[BaseModel] = EventBrief if event else BriefDraft if draft else Brief
+    model: type[BaseModel] = EventBrief if event else BriefAnswer if draft else Brief
     sys.stdout.write(json.dumps(model.model_json_schema(), indent=2) + "\n")
 
 

@@ -51,6 +51,7 @@ NARRATION_WORDS = 7
 # the speaker's: a role for a stance, "singer"; another actor's stance copied) and 73 of 100 stances
 # scored against another speaker of the same brief; 0.30 flags 16 and 79.
 STANCE_SUPPORT = 0.25
+LABEL_WORDS = 2  # an unsupported "stance" of at most this many content words is a label, not a position
 
 _WORD = re.compile(r"[^\W_]+(?:[’'][^\W_]+)*")
 _QUOTED = re.compile(r"[“\"„«][^”\"»“]*(?:[”\"»]|$)|‘[^’]*(?:’|$)|(?<!\w)'(?:[^']|'(?=\w))*'(?!\w)")
@@ -192,13 +193,17 @@ def rewrite_unsupported_stances(index: ArticleIndex, grounded: Grounded) -> None
             span = position.quote_span
             position.stance = sentence_around(index.text, span.start, span.end, limit=220)
             grounded.warnings.append(f"stance of {position.actor} rewritten from their words in the article")
-    # A label for a stance ("criticism") beside the same speaker's quoted positions says nothing more.
+    # A label for a stance ("criticism", "neutral") says nothing the article supports: dropped. A longer
+    # unsupported stance is dropped beside the same speaker's quoted positions, else kept and flagged.
     quoted = [p for p in grounded.positions if p.quote_verified]
-    grounded.positions = [
-        p for p in grounded.positions
-        if p.quote_verified or not any(same_actor(q.actor, p.actor) for q in quoted)
-        or (stance_support(index, p) or 0.0) >= STANCE_SUPPORT
-    ]
+
+    def keep(position: Position) -> bool:
+        if position.quote_verified or (stance_support(index, position) or 0.0) >= STANCE_SUPPORT:
+            return True
+        label = len(content_words(position.stance)) <= LABEL_WORDS
+        return not label and not any(same_actor(q.actor, position.actor) for q in quoted)
+
+    grounded.positions = [p for p in grounded.positions if keep(p)]
 
 
 def _clip(text: str, limit: int = 70) -> str:

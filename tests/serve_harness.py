@@ -187,7 +187,7 @@ def serve_process(model_url: str, *args: str, env: dict[str, str] | None = None)
     """``brief serve --port 0`` as its own process, with this worktree's code; stderr is collected."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEF_", "OPENAI_"))}
     environment.update({"BRIEF_BASE_URL": model_url, "BRIEF_API_KEY": FAKE_KEY, "BRIEF_MODEL": RECORDED_MODEL,
-                        "BRIEF_MODE": "tools", "PYTHONPATH": str(ROOT), **(env or {})})
+                        "BRIEF_MODE": "tools", "BRIEF_PROMPT": "brief-v3", "PYTHONPATH": str(ROOT), **(env or {})})
     process = subprocess.Popen(
         [sys.executable, "-c", "from summarizer.cli import main; main()", "serve", "--port", "0", *args],
         stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=environment, cwd=ROOT,

@@ -75,7 +75,7 @@ def test_injected_instructions_and_quotes_never_become_verified_quotes(replay_se
     assert any(flag.startswith("headline: ") for flag in brief.meta.flags), brief.meta.flags
     assert any(flag.startswith("summary: ") for flag in brief.meta.flags)
     assert set(brief.meta.flags) <= set(brief.meta.warnings)
-    assert brief.meta.free_text_support is not None and brief.meta.free_text_support < 0.6
+    assert brief.meta.free_text_support is not None and brief.meta.free_text_support < 1.0
     assert Brief.model_validate_json(to_json(brief)) == brief
     markdown = to_markdown(brief)
     for phrase in INJECTED_PHRASES:

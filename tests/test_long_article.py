@@ -14,7 +14,7 @@ import json
 from dataclasses import replace
 
 import pytest
-from conftest import load_eval_article
+from conftest import RECORDED_PROMPT, load_eval_article
 from fake_openai import SAMPLE_CASSETTE, Reply, completion_with_tool_call, fake_openai, recorded_arguments, recorded_ok
 
 from summarizer.chunking import Part, article_budget, estimate_tokens, split_article
@@ -116,7 +116,7 @@ def test_sixteen_times_the_sample_is_one_merged_brief_with_spans_into_the_whole(
         Reply(200, completion_with_tool_call(lead, name="BriefLead"), name="recorded merge answer")
     ]
     with fake_openai(replies) as server:
-        settings = replace(replay_settings, base_url=server.url)
+        settings = replace(replay_settings, base_url=server.url, prompt=RECORDED_PROMPT)
         brief = Summarizer(settings).summarize(text, published="2024-02-02", source="sample x16")
 
     assert 1 < len(parts) == brief.meta.parts
@@ -145,7 +145,8 @@ def test_each_part_request_carries_only_its_part(sample_text, replay_settings):
         Reply(200, completion_with_tool_call(lead, name="BriefLead"), name="recorded merge answer")
     ]
     with fake_openai(replies) as server:
-        Summarizer(replace(replay_settings, base_url=server.url)).summarize(text, published="2024-02-02")
+        Summarizer(replace(replay_settings, base_url=server.url, prompt=RECORDED_PROMPT)).summarize(
+            text, published="2024-02-02")
     sizes = [len(json.dumps(r["json"]["messages"])) for r in server.requests]
     assert max(sizes[:-1]) < len(text) / (len(parts) - 1)
     assert sizes[-1] < 4000  # the merge call sees the parts' briefs, not the article
@@ -156,7 +157,8 @@ def test_a_failed_merge_call_keeps_part_one_lead_with_a_warning(sample_text, rep
     parts = split_article(text, article_budget(replay_settings))
     replies = [recorded_ok(SAMPLE_CASSETTE) for _ in parts] + [Reply(400, {"error": {"message": "bad (injected)"}})]
     with fake_openai(replies) as server:
-        brief = Summarizer(replace(replay_settings, base_url=server.url, max_retries=0)).summarize(text)
+        settings = replace(replay_settings, base_url=server.url, max_retries=0, prompt=RECORDED_PROMPT)
+        brief = Summarizer(settings).summarize(text)
     assert brief.headline == json.loads(recorded_arguments(SAMPLE_CASSETTE))["headline"]
     assert any("headline for the whole article failed" in w for w in brief.meta.warnings)
 

@@ -92,9 +92,12 @@ def test_a_stance_the_speakers_words_do_not_support_is_rewritten_from_them_or_dr
                  quote_verified=True),
         Position(actor="President Joe Biden", stance="approval"),  # a label beside his quoted position
         Position(actor="Iraqi military", stance="The strikes violate Iraq's sovereignty."),
+        Position(actor="Antony Blinken", stance="neutral"),  # a label, supported by nothing
+        Position(actor="Antony Blinken", stance="He wants a truce that frees the hostages held in Gaza."),
     ])
     rewrite_unsupported_stances(index, grounded)
-    assert [p.actor for p in grounded.positions] == ["President Joe Biden", "Iraqi military"]
+    assert [p.actor for p in grounded.positions] == ["President Joe Biden", "Iraqi military", "Antony Blinken"]
     assert grounded.positions[0].stance.startswith("President Joe Biden said the response “will continue")
     assert grounded.positions[1].stance == "The strikes violate Iraq's sovereignty."  # supported: kept
+    assert grounded.positions[2].stance.startswith("He wants a truce")  # unsupported, no quote: kept, flagged
     assert any("rewritten" in w for w in grounded.warnings)

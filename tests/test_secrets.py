@@ -165,7 +165,8 @@ def test_the_real_command_with_v_logs_no_secret(tmp_path: Path) -> None:
     """In a subprocess, -v's real handler writes httpx's request lines (full URLs) to stderr."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "BRIEF_"))}
     with fake_openai([FAULTS.rate_limited("0"), recorded_ok()]) as srv:
-        env |= {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": _with_credentials(srv.url), "BRIEF_MODE": "tools"}
+        env |= {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": _with_credentials(srv.url), "BRIEF_MODE": "tools",
+                "BRIEF_PROMPT": "brief-v3"}
         code = "from summarizer.cli import main; main()"
         result = subprocess.run(
             [sys.executable, "-c", code, str(SAMPLE), "--format", "json", "-v"],
@@ -185,7 +186,7 @@ def test_a_failure_without_v_is_exactly_one_line(tmp_path: Path) -> None:
     last-resort handler: the error line is the only line."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "BRIEF_"))}
     with fake_openai([FAULTS.server_error(500, retry_after="0")] * 4) as srv:
-        env |= {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": srv.url, "BRIEF_MODE": "tools"}
+        env |= {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": srv.url, "BRIEF_MODE": "tools", "BRIEF_PROMPT": "brief-v3"}
         result = subprocess.run(
             [sys.executable, "-c", "from summarizer.cli import main; main()", str(SAMPLE), "-q"],
             capture_output=True,

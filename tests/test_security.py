@@ -524,7 +524,9 @@ def test_max_tokens_is_sent_with_every_endpoint_request_and_in_batch_api_bodies(
         Summarizer(settings).summarize(ARTICLE, published="2024-02-02")
     assert model.requests and all(r["json"].get("max_tokens") == 1234 for r in model.requests)
     messages = [{"role": "user", "content": "x"}]
-    assert request_body(messages, settings, "tools")["max_tokens"] == 1234
+    from summarizer.schema import BriefAnswer
+
+    assert request_body(messages, settings, "tools", BriefAnswer)["max_tokens"] == 1234
 
 
 def test_every_list_the_model_fills_in_has_a_maximum_length() -> None:

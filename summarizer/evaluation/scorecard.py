@@ -95,7 +95,12 @@ def recorded_runs(articles: Sequence[Briefable], briefs_file: Path) -> list[Arti
 def evaluate_recorded(articles: Sequence[Briefable], briefs_file: Path, *, dataset: str = "") -> dict[str, Any]:
     """Score recorded briefs: the 5W1H report, or the attribution report for PolNeAR articles."""
     runs = recorded_runs(articles, briefs_file)
-    settings = {"briefs": str(briefs_file)}
+    first = next((r.brief for r in runs if r.brief is not None), None)
+    settings: dict[str, Any] = {"briefs": str(briefs_file)}
+    if first is not None:  # how the recording was written, as its briefs say
+        meta = first.meta
+        settings |= {"model": meta.model, "endpoint": meta.endpoint, "mode": meta.mode,
+                     "prompt": f"{meta.prompt_id} v{meta.prompt_version}"}
     if articles and isinstance(articles[0], AttributedArticle):
         return attribution_report(runs, dataset=dataset, settings=settings)
     return build_report(runs, dataset=dataset, settings=settings)

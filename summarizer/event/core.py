@@ -44,8 +44,12 @@ class _Group:
 
 
 def _ranked_groups(groups: list[_Group]) -> list[_Group]:
-    """Most sources first; then most briefs listing it; then its best place in a brief."""
-    return sorted(groups, key=lambda g: (-sum(1 for s in g.support.values() if s), -len(g.named_by), g.rank))
+    """Most briefs listing it first; then most sources whose article names it; then its best place in a brief.
+
+    Briefs first: a name every article mentions ("Formula One", "Toblerone") is not the event's place
+    because one brief listed it under `where`; what several briefs chose is.
+    """
+    return sorted(groups, key=lambda g: (-len(g.named_by), -sum(1 for s in g.support.values() if s), g.rank))
 
 
 def _item(kind: str, group: _Group, by_id: dict[str, Source], label: str | None = None) -> CoreItem:
