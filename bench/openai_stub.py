@@ -1,7 +1,9 @@
 """A loopback OpenAI-compatible stub for the batch benchmarks (a stub, named as one; not a model).
 
 Every ``POST .../chat/completions`` is answered, after a fixed latency, with the model answer
-*recorded* in the sample cassette (Qwen2.5-Coder-1.5B via llama.cpp). ``GET /stats`` returns
+*recorded* in the sample cassettes (Qwen2.5-Coder-1.5B via llama.cpp) for the tool it asks for:
+the brief (``BriefAnswer``), the follow-up about the rest of the story (``RestAnswer``), or a draft
+of the earlier prompt (``BriefDraft``, ``--prompt brief-v3``). ``GET /stats`` returns
 how many chat requests it served. HTTP/1.1 keep-alive, asyncio, run in its own process so it
 does not share the benchmark's interpreter:
 
@@ -19,20 +21,35 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-CASSETTE = ROOT / "fixtures/cassettes/test_replay/test_replayed_brief_is_valid_and_grounded[sample].yaml"
+CASSETTES = (
+    ROOT / "fixtures/cassettes/test_replay/test_replayed_brief_is_valid_and_grounded[sample].yaml",
+    ROOT / "fixtures/cassettes/recorded-v3/sample.yaml",
+)
 
 
-def recorded_completion() -> bytes:
-    data = yaml.safe_load(CASSETTE.read_text(encoding="utf-8"))
-    for interaction in data["interactions"]:
-        body = json.loads(interaction["response"]["body"]["string"])
-        if any(choice["message"].get("tool_calls") for choice in body.get("choices", [])):
-            return json.dumps(body).encode()
-    raise LookupError("no tool call in the sample cassette")
+def recorded_completions() -> dict[str, bytes]:
+    """The first recorded answer of each tool name, as the HTTP body to send."""
+    answers: dict[str, bytes] = {}
+    for cassette in CASSETTES:
+        for interaction in yaml.safe_load(cassette.read_text(encoding="utf-8"))["interactions"]:
+            body = json.loads(interaction["response"]["body"]["string"])
+            for choice in body.get("choices", []):
+                for call in choice["message"].get("tool_calls") or []:
+                    answers.setdefault(call["function"]["name"], json.dumps(body).encode())
+    if "BriefAnswer" not in answers:
+        raise LookupError("no BriefAnswer tool call in the sample cassette")
+    return answers
+
+
+def tool_asked(request: bytes) -> str:
+    try:
+        return json.loads(request)["tool_choice"]["function"]["name"]
+    except (ValueError, KeyError, TypeError):
+        return "BriefAnswer"
 
 
 async def serve(latency: float) -> None:
-    answer = recorded_completion()
+    answers = recorded_completions()
     served = 0
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -44,15 +61,14 @@ async def serve(latency: float) -> None:
                 for line in head.split(b"\r\n"):
                     if line.lower().startswith(b"content-length:"):
                         length = int(line.split(b":", 1)[1])
-                if length:
-                    await reader.readexactly(length)
+                request = await reader.readexactly(length) if length else b""
                 if head.startswith(b"GET /stats"):
                     body = json.dumps({"chat_requests": served}).encode()
                 else:
                     served += 1
                     if latency:
                         await asyncio.sleep(latency)
-                    body = answer
+                    body = answers.get(tool_asked(request), answers["BriefAnswer"])
                 writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n"
                              % len(body) + body)
                 await writer.drain()

@@ -30,7 +30,8 @@ import yaml
 CASSETTES = Path(__file__).resolve().parent.parent / "fixtures" / "cassettes"
 SAMPLE_CASSETTE = "recorded-v3/sample.yaml"
 # The only recorded targeted re-ask (QuoteRepairs): the model answering for quotes grounding refused.
-REPAIR_CASSETTE = "test_injection/test_injected_instructions_and_quotes_never_become_verified_quotes.yaml"
+# A real quote re-ask, recorded with prompt v3 (v4 asks for no quotes, so it never re-asks for one).
+REPAIR_CASSETTE = "recorded-v3/injection.yaml"
 
 Action = Literal["reply", "hang", "reset"]
 

@@ -24,6 +24,7 @@ REPLAY_ENV = {
     "BRIEF_MODEL": RECORDED_MODEL,
     "BRIEF_MODE": "tools",
     "BRIEF_MAX_RETRIES": "1",
+    "BRIEF_PROMPT": "brief",  # the cassettes of test_replay are the default prompt's
     "COLUMNS": "200",  # rich wraps tables to the terminal width
 }
 

@@ -100,6 +100,7 @@ def write_rows(path: Path, count: int) -> list[str]:
 
 
 def settings_for(url: str) -> Settings:
+    # One call a brief (the stub's recorded v3 draft), so the stub's count is the number of briefs.
     return Settings(base_url=url, api_key="stub", model="stub", mode="tools", timeout=30, transport_attempts=4,
                     prompt="brief-v3")
 

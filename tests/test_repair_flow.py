@@ -20,6 +20,8 @@ SAMPLE_CASSETTE = "recorded-v3/sample.yaml"
 NARRATIVE = "The American air raid carried out this Friday was in retaliation for the drone attack"
 BIDEN = "will continue at times and places of our choosing."
 
+# A stance of a sentence: a bare label ("a violation") with nothing behind it is dropped (quality.py).
+STANCE = "the strikes are a violation of sovereignty"
 
 def recorded_draft(**changes: object) -> BriefDraft:
     data = json.loads(recorded_arguments(SAMPLE_CASSETTE))
@@ -92,7 +94,7 @@ def test_a_reporters_sentence_is_re_asked_for_that_item_only(sample_text: str) -
 
 
 def test_a_repaired_quote_is_verified_and_reported(sample_text: str) -> None:
-    draft = _with_positions({"actor": "Iraqi military", "stance": "a violation", "quote": NARRATIVE})
+    draft = _with_positions({"actor": "Iraqi military", "stance": STANCE, "quote": NARRATIVE})
     # Repair answer (hand-made): the model copies the real quoted words this time.
     repair = QuoteRepairs(repairs=[QuoteRepair(item=0, quote="a violation of the country's sovereignty")])
     outcome, questions = run(draft, sample_text, repair)
@@ -104,24 +106,24 @@ def test_a_repaired_quote_is_verified_and_reported(sample_text: str) -> None:
 
 def test_a_quote_still_unverified_after_the_re_ask_becomes_a_paraphrase(sample_text: str) -> None:
     # Blinken is never quoted in the article, so no article quote can stand in for the bad one.
-    draft = _with_positions({"actor": "Antony Blinken", "stance": "a violation", "quote": NARRATIVE})
+    draft = _with_positions({"actor": "Antony Blinken", "stance": STANCE, "quote": NARRATIVE})
     repair = QuoteRepairs(repairs=[QuoteRepair(item=0, quote="words nobody said anywhere in this article")])
     outcome, _ = run(draft, sample_text, repair)
     position = outcome.grounded.positions[0]
     assert position.quote is None and not position.quote_verified
-    assert position.stance == "a violation"
+    assert position.stance == STANCE
     assert any("kept as paraphrase" in w for w in outcome.grounded.warnings)
 
 
 def test_without_repair_calls_a_bad_quote_is_dropped_without_a_second_question(sample_text: str) -> None:
-    draft = _with_positions({"actor": "Antony Blinken", "stance": "a violation", "quote": NARRATIVE})
+    draft = _with_positions({"actor": "Antony Blinken", "stance": STANCE, "quote": NARRATIVE})
     outcome, questions = run(draft, sample_text, repair_calls=0)
     assert len(questions) == 1
     assert outcome.grounded.positions[0].quote is None
 
 
 def test_a_failed_repair_call_keeps_the_brief_with_a_warning(sample_text: str) -> None:
-    draft = _with_positions({"actor": "Antony Blinken", "stance": "a violation", "quote": NARRATIVE})
+    draft = _with_positions({"actor": "Antony Blinken", "stance": STANCE, "quote": NARRATIVE})
     outcome, questions = run(draft, sample_text, repair=None)
     assert len(questions) == 2
     assert outcome.grounded.positions[0].quote is None

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 import typer
-from conftest import ROOT, SAMPLE, QuietHandler, loopback_server
+from conftest import RECORDED_PROMPT, ROOT, SAMPLE, QuietHandler, loopback_server
 from fake_openai import fake_openai, recorded_ok
 from rich.console import Console
 from typer.testing import CliRunner
@@ -289,12 +289,12 @@ def test_credentials_and_tokens_never_reach_errors_or_the_brief(monkeypatch, rep
         assert not any(s in text for s in ("hunter2", "editor", "tok-123456", "sig9", "key-987654", "abc")), text
     assert doc.source == f"{base}/plain?id=7"
     with fake_openai([recorded_ok()]) as model:
-        settings = replace(replay_settings, base_url=model.url)
+        settings = replace(replay_settings, base_url=model.url, prompt=RECORDED_PROMPT)
         brief = Summarizer(settings).summarize(ARTICLE, source="https://u:p@cdn.example/a?access_token=t0k3n&page=2")
     assert brief.meta.source == "https://cdn.example/a?page=2"
     assert "t0k3n" not in brief.model_dump_json()
     with fake_openai([recorded_ok()]) as model:
-        settings = replace(replay_settings, base_url=model.url)
+        settings = replace(replay_settings, base_url=model.url, prompt=RECORDED_PROMPT)
         article = Article(text=ARTICLE, source="https://cdn.example/a?X-Amz-Signature=s1gn4ture&page=2")
         [result] = summarize_many([article], settings=settings)
     assert result.source == "https://cdn.example/a?page=2" and "s1gn4ture" not in result.brief.model_dump_json()
@@ -503,7 +503,7 @@ def test_a_cache_hit_carries_its_own_pages_title_and_url(tmp_path, replay_settin
         encoding="utf-8",
     )
     with fake_openai([recorded_ok()]) as model, BriefCache.open(tmp_path / "cache.sqlite3") as store:
-        settings = replace(replay_settings, base_url=model.url)
+        settings = replace(replay_settings, base_url=model.url, prompt=RECORDED_PROMPT)
         # Two runs: the second finds the first's brief in the cache.
         results = [r for page in (first, second) for r in summarize_many([page], settings=settings, cache=store)]
     assert len(model.requests) == 1, "the second page is a cache hit"
@@ -520,7 +520,7 @@ def test_max_tokens_is_sent_with_every_endpoint_request_and_in_batch_api_bodies(
     from summarizer.batch.openai_batch import request_body
 
     with fake_openai([recorded_ok()]) as model:
-        settings = replace(replay_settings, base_url=model.url, output_tokens=1234)
+        settings = replace(replay_settings, base_url=model.url, output_tokens=1234, prompt=RECORDED_PROMPT)
         Summarizer(settings).summarize(ARTICLE, published="2024-02-02")
     assert model.requests and all(r["json"].get("max_tokens") == 1234 for r in model.requests)
     messages = [{"role": "user", "content": "x"}]

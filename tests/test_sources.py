@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, QuietHandler, load_eval_article, loopback_server
+from conftest import FIXTURES, RECORDED_PROMPT, QuietHandler, load_eval_article, loopback_server
 from fake_openai import fake_openai, recorded_ok
 from typer.testing import CliRunner
 
@@ -247,7 +247,7 @@ def test_a_url_that_does_not_answer_times_out() -> None:
 
 def test_brief_of_a_url_end_to_end(replay_settings, monkeypatch, sample_text: str) -> None:
     with page_server() as base, fake_openai([recorded_ok()]) as model:
-        settings = replace(replay_settings, base_url=model.url)
+        settings = replace(replay_settings, base_url=model.url, prompt=RECORDED_PROMPT)
         monkeypatch.setattr("summarizer.settings.settings_from_env", lambda env=None: settings)
         result = runner.invoke(app, [f"{base}/article", "-f", "json", "-q", "--allow-private-urls"])
     assert result.exit_code == 0, result.output
