@@ -55,13 +55,16 @@ def brief_flow(
     parts: list[Part] | None = None,
     language: LanguagePlan | None = None,
     system_prompt: str = "brief",
+    follow_up: bool = True,
 ) -> Flow:
     """The whole brief as a conversation with the model: in one call, or in parts then merged."""
     if parts and len(parts) > 1:
         from .merge import brief_in_parts
 
         return brief_in_parts(article, parts, published, repair_calls, language, system_prompt)
-    return one_part_flow(article, published, repair_calls, language=language, system_prompt=system_prompt)
+    return one_part_flow(
+        article, published, repair_calls, language=language, system_prompt=system_prompt, follow_up=follow_up
+    )
 
 
 @dataclass
@@ -169,7 +172,7 @@ class Summarizer:
         s = self.settings
         flow = brief_flow(
             plan.article, plan.published, s.repair_calls,
-            parts=plan.parts, language=plan.language, system_prompt=s.prompt,
+            parts=plan.parts, language=plan.language, system_prompt=s.prompt, follow_up=s.follow_up_calls > 0,
         )
         conversation = Conversation(flow)
         return Prepared(plan, conversation, conversation.start())

@@ -48,6 +48,7 @@ class Settings:
     mode: ModeName = "auto"
     max_retries: Annotated[int, Field(ge=0, le=10)] = 1  # validation re-asks after the first answer
     repair_calls: Count = 1  # targeted re-asks for quotes that grounding could not verify
+    follow_up_calls: Count = 1  # questions about the paragraphs a first answer left out (followup.py); 0: none
     transport_attempts: Positive = 4  # tries per HTTP call for timeouts, 429 and 5xx
     timeout: Seconds = 180.0  # seconds per HTTP request; local models are slow
     deadline: Seconds = 900.0  # ceiling for one whole brief, all calls included

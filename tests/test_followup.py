@@ -78,3 +78,26 @@ def test_fragments_alone_ask_again_and_the_answers_sentences_replace_them() -> N
     assert rest_of_story(MESSAGES, draft, 0.99, left_out, index) is not None  # covered, but no sentence
     add_rest(RestAnswer(what=["Hamas signaled acceptance of the truce."], who=[], where=[]), draft, grounded, index)
     assert draft.what == ["Hamas signaled acceptance of the truce."]
+
+
+def test_the_flow_asks_the_follow_up_only_when_allowed() -> None:
+    from datetime import date
+
+    from summarizer.flow import Conversation, Outcome, Question, one_part_flow
+    from summarizer.schema import BriefAnswer
+
+    text = SAMPLE.read_text(encoding="utf-8")
+    # A hand-made first answer about the strikes only, in phrases: coverage well under the threshold.
+    thin = BriefAnswer(headline="US strikes militias in Syria and Iraq", summary="The US struck militias on Friday.",
+                       who=[Who(name="Joe Biden", kind="person")], where=["Syria"], when=["this Friday (2)"],
+                       what=["air strikes in Syria and Iraq"], stances=[], questions=[])
+    for allowed, asked in ((True, 2), (False, 1)):
+        conversation = Conversation(one_part_flow(text, date(2024, 2, 2), 0, follow_up=allowed))
+        questions = [conversation.start()]
+        step = conversation.send(thin)
+        if isinstance(step, Question):
+            questions.append(step)
+            assert step.response_model is RestAnswer and step.optional
+            step = conversation.send(None)  # the follow-up failed: the brief stands, with a warning
+            assert any("rest of the story failed" in w for w in step.grounded.warnings)
+        assert isinstance(step, Outcome) and len(questions) == asked

@@ -166,8 +166,11 @@ class EventWriter:
 def _writer(settings: Settings | None, summarizer: Summarizer | None, cache: BriefCache | bool | None,
             briefs: Mapping[str, Brief] | None, on_source: OnSource | None, offline: bool) -> EventWriter:
     from ..pipeline import Summarizer
+    from ..settings import settings_from_env
 
-    writer = summarizer or Summarizer(settings)
+    # Each source is briefed in one call: the event's coverage comes from every source's text, not from a
+    # follow-up about one article's left-out paragraphs (and one more article must cost one brief call).
+    writer = summarizer or Summarizer((settings or settings_from_env()).with_overrides(follow_up_calls=0))
     store: BriefCache | None
     if cache is True:
         from ..batch.cache import BriefCache
