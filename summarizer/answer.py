@@ -20,7 +20,7 @@ from .dates import resolve_mention
 from .grounding.check import quoted_passages
 from .grounding.index import ArticleIndex
 from .grounding.speakers import same_actor
-from .schema import ActorDraft, BriefAnswer, BriefDraft, DateMentionDraft, PositionDraft
+from .schema import ActorDraft, BriefAnswer, BriefDraft, DateMentionDraft, PositionDraft, Who
 
 MAX_SPEAKERS = 8  # a fact sheet line, not a list of everyone: the most quoted first
 MAX_DATES = 6
@@ -78,12 +78,17 @@ def fact_sheet(index: ArticleIndex, published: date | None) -> str:
     return "\n".join(lines)
 
 
+def actor_drafts(who: list[Who]) -> list[ActorDraft]:
+    """The model's actors as the grounding reads them (a first answer's or a follow-up's)."""
+    return [ActorDraft.model_construct(name=w.name, kind=w.kind, role=w.role) for w in who]
+
+
 def to_draft(answer: BriefAnswer) -> BriefDraft:
     """The draft grounding reads; date mentions get their event from the article's sentence later."""
     return BriefDraft.model_construct(
         headline=answer.headline,
         summary=answer.summary,
-        who=[ActorDraft.model_construct(name=w.name, kind=w.kind, role=w.role) for w in answer.who],
+        who=actor_drafts(answer.who),
         what=list(answer.what),
         where=list(answer.where),
         when=[DateMentionDraft.model_construct(mention=m, event="") for m in answer.when],
@@ -92,4 +97,4 @@ def to_draft(answer: BriefAnswer) -> BriefDraft:
     )
 
 
-__all__ = ["fact_sheet", "quoted_speakers", "resolved_dates", "to_draft"]
+__all__ = ["actor_drafts", "fact_sheet", "quoted_speakers", "resolved_dates", "to_draft"]

@@ -10,13 +10,14 @@ read. Its events, actors and places are checked like the first answer's and adde
 
 from __future__ import annotations
 
+from .answer import actor_drafts
 from .coverage import Paragraph
 from .datablock import neutralise_tags
 from .grounding.check import Grounded, ground_more
 from .grounding.index import ArticleIndex
 from .prompts import load_prompt
 from .quality import is_fragment
-from .schema import ActorDraft, BriefDraft, RestAnswer
+from .schema import BriefDraft, RestAnswer
 
 FOLLOW_UP_BELOW = 0.75  # coverage under which the rest of the story is asked for
 MIN_WEIGHT = 2  # a left-out paragraph of no name, number or quote (weight 1) is not worth a question
@@ -57,8 +58,7 @@ def add_rest(answer: RestAnswer, draft: BriefDraft, grounded: Grounded, index: A
     kept = [item for item in draft.what if not is_fragment(item)] if new else list(draft.what)
     seen = {item.casefold() for item in kept}
     draft.what = kept + [item for item in new if item.casefold() not in seen]
-    who = [ActorDraft.model_construct(name=w.name, kind=w.kind, role=w.role) for w in answer.who]
-    ground_more(index, who, list(answer.where), grounded)
+    ground_more(index, actor_drafts(answer.who), list(answer.where), grounded)
 
 
 __all__ = ["FOLLOW_UP_BELOW", "add_rest", "rest_of_story"]
