@@ -145,6 +145,19 @@ def _merge_same_dates(mentions: list[DateMention]) -> list[DateMention]:
     return list(merged.values())
 
 
+_CAPS_WORD = re.compile(r"[A-Z][A-Z&.]+")
+
+
+def _in_a_masthead(article: str, span: Span) -> bool:
+    """A date word in capitals beside another word in capitals is a name ("USA TODAY"), not a date."""
+    text = span.of(article)
+    if not text.isupper():
+        return False
+    before = article[max(0, span.start - 20) : span.start].split()
+    after = article[span.end : span.end + 20].split()
+    return any(_CAPS_WORD.fullmatch(w.strip(",;:()")) for w in (before[-1:] + after[:1]))
+
+
 def _ground_dates(
     index: ArticleIndex, drafts: list[DateMentionDraft], published: date | None, out: Grounded
 ) -> None:
@@ -152,10 +165,13 @@ def _ground_dates(
     found = [Span(start=s, end=e) for s, e in index.date_mentions]
     taken: set[Span] = set()
     dated: list[DateMention] = []
+    found = [f for f in found if not _in_a_masthead(article, f)]
     for draft in drafts:
-        spans = find_all(index, draft.mention)
+        located = find_all(index, draft.mention)
+        spans = [s for s in located if not _in_a_masthead(article, s)]
         if not spans:
-            out.warnings.append(f"dropped date {draft.mention!r}: those words are not in the article")
+            why = "part of a name in capitals" if located else "those words are not in the article"
+            out.warnings.append(f"dropped date {draft.mention!r}: {why}")
             continue
         span = next((s for s in spans if s not in taken), spans[0])
         # Prefer the article's fuller mention that contains the model's ("this Friday (2)" over "Friday").
