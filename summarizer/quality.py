@@ -144,7 +144,13 @@ def _is_finite_verb(words: list[str], tokens: list[str], i: int) -> bool:
         return True
     before = tokens[i - 1]
     after_subject = before[:1].isupper() or before.lower() in _PRONOUNS  # "Dean calls", not "air strikes"
+    if i == len(words) - 1 and (word.endswith(("ions", "ments")) or _possessive(tokens[max(0, i - 2) : i])):
+        return False  # a phrase's last noun: "Middle East tensions", "Iran's Resistance targets"
     return tokens[i].islower() and word.endswith("s") and not word.endswith("ss") and after_subject
+
+
+def _possessive(tokens: list[str]) -> bool:
+    return any(t.endswith(("'s", "’s")) for t in tokens)
 
 
 def is_fragment(item: str) -> bool:

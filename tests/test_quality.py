@@ -31,11 +31,12 @@ def test_quoted_words_told_as_narration_are_found_and_quoted_ones_are_not() -> N
 def test_fragments_are_phrases_without_a_finite_verb_after_the_first_word() -> None:
     for fragment in ("success", "30 minutes", "air strikes in Syria and Iraq", "met at the White House",
                      "Niki Lauda's praise", "U. S. air strikes against Iraq and Syria",
-                     "Supply oxygen, food and water"):
+                     "Supply oxygen, food and water", "Middle East tensions", "Iran's Resistance targets"):
         assert is_fragment(fragment), fragment
     for sentence in ("The US struck 85 targets in Syria and Iraq", "Dean calls on Trump to apologize",
                      "US response will continue at times and places of our choosing", "the boy was found dead",
-                     "Flynn said Trump was right", "Iraqi military condemned the US airstrikes"):
+                     "Flynn said Trump was right", "Iraqi military condemned the US airstrikes",
+                     "Massa retires", "Iran's leader Khamenei warns Washington"):
         assert not is_fragment(sentence), sentence
 
 
