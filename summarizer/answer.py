@@ -1,8 +1,8 @@
 """What the model is given beside the article, and how its answer becomes the draft grounding reads.
 
 Code finds what code finds better than a 1.5 B model: every quoted passage and its speaker, every
-date and the day it resolves to. The *fact sheet* hands the model those findings in a few lines
-(the quoted speakers, the resolved dates), so it spends its words on what needs reading: the
+name. The *fact sheet* hands the model those findings in two lines (the names in order, the quoted
+speakers), so it spends its words on what needs reading: the
 headline, the summary, the main events as sentences, which actors and places matter, each speaker's
 stance, open questions (``schema.BriefAnswer``).
 
@@ -14,16 +14,13 @@ stances become quote-less positions, and grounding gives each the speaker's own 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
 
-from .dates import resolve_mention
 from .grounding.check import quoted_passages
 from .grounding.index import ArticleIndex
 from .grounding.speakers import same_actor
 from .schema import ActorDraft, BriefAnswer, BriefDraft, DateMentionDraft, PositionDraft, Who
 
 MAX_SPEAKERS = 8  # a fact sheet line, not a list of everyone: the most quoted first
-MAX_DATES = 6
 MAX_NAMES = 16
 
 
@@ -40,20 +37,6 @@ def quoted_speakers(index: ArticleIndex) -> list[str]:
     return sorted(counts, key=lambda n: (-counts[n], first[n]))[:MAX_SPEAKERS]
 
 
-def resolved_dates(index: ArticleIndex, published: date | None) -> list[str]:
-    """Date mentions in article order, as "words = ISO day", each day once."""
-    out: list[str] = []
-    days: set[str] = set()
-    for start, end in index.date_mentions:
-        words = " ".join(index.text[start:end].split())
-        day = resolve_mention(words, published).start
-        if day is None or day.isoformat() in days:
-            continue
-        days.add(day.isoformat())
-        out.append(f"{words} = {day.isoformat()}")
-    return out[:MAX_DATES]
-
-
 def article_names(index: ArticleIndex) -> list[str]:
     """Capitalised names in article order, each once (a surname after its full name is the same one)."""
     out: list[str] = []
@@ -63,7 +46,7 @@ def article_names(index: ArticleIndex) -> list[str]:
     return out[:MAX_NAMES]
 
 
-def fact_sheet(index: ArticleIndex, published: date | None) -> str:
+def fact_sheet(index: ArticleIndex) -> str:
     """The lines the model reads before the article; empty lines are left out."""
     lines = []
     names = article_names(index)
@@ -72,9 +55,6 @@ def fact_sheet(index: ArticleIndex, published: date | None) -> str:
     speakers = quoted_speakers(index)
     if speakers:
         lines.append("Quoted speakers: " + "; ".join(speakers))
-    dates = resolved_dates(index, published)
-    if dates:
-        lines.append("Dates: " + "; ".join(dates))
     return "\n".join(lines)
 
 
@@ -97,4 +77,4 @@ def to_draft(answer: BriefAnswer) -> BriefDraft:
     )
 
 
-__all__ = ["actor_drafts", "fact_sheet", "quoted_speakers", "resolved_dates", "to_draft"]
+__all__ = ["actor_drafts", "fact_sheet", "quoted_speakers", "to_draft"]

@@ -92,10 +92,25 @@ def _paragraphs(index: ArticleIndex) -> list[Paragraph]:
         if not text.strip():
             continue
         names = _names_in(text)
-        quotes = sum(1 for a, _ in index.quoted_regions if start <= a < end)
-        weight = 1 + len(names) + len(_NUMBER.findall(text)) + quotes
+        weight = _weight(index, start, end, names)
         out.append(Paragraph(len(out) + 1, start, end, names, weight, frozenset(content_words(text))))
     return out
+
+
+def _weight(index: ArticleIndex, start: int, end: int, names: list[str]) -> int:
+    """1 + the names, numbers and quoted passages in ``[start, end)``: what a reader would miss."""
+    quotes = sum(1 for a, _ in index.quoted_regions if start <= a < end)
+    return 1 + len(names) + len(_NUMBER.findall(index.text[start:end])) + quotes
+
+
+def heaviest_sentence(index: ArticleIndex, paragraph: Paragraph) -> tuple[int, int]:
+    """The span of the paragraph's sentence holding the most names, numbers and quotes (the first of equals)."""
+    units = [(u.start, u.end) for u in index.units if paragraph.start <= u.start < paragraph.end]
+    if not units:
+        return paragraph.start, paragraph.end
+    start, end = max(units, key=lambda u: (_weight(index, *u, _names_in(index.text[u[0] : u[1]])), -u[0]))
+    text = index.text[start:end]
+    return start + len(text) - len(text.lstrip()), end - len(text) + len(text.rstrip())
 
 
 def _spans(brief: Brief) -> Iterable[Span]:

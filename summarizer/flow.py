@@ -135,7 +135,7 @@ def one_part_flow(
     """
     index = as_index(article)  # scanned once here, read by the fact sheet, every check and coverage (pipeline)
     messages, prompt = build_messages(
-        article, published, language, system_prompt=system_prompt, facts=fact_sheet(index, published)
+        article, published, language, system_prompt=system_prompt, facts=fact_sheet(index)
     )
     draft = yield from ask_for_draft(messages, system_prompt)
     grounded = ground(draft, index, published)

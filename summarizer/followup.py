@@ -3,15 +3,17 @@
 A 1.5 B model writes about the top of an article and stops (on the sample: the strikes, not Blinken's
 trip, the truce proposal, Hamas's and Qatar's statements). Coverage is measured in code
 (``coverage.py``); when it is below :data:`FOLLOW_UP_BELOW`, or when no ``what`` item is a sentence,
-the model is asked once more (``prompts/rest.md``) about the paragraphs left out, quoted again as data. The model's
-context still holds the instructions and the article, so on the embedded model only the excerpt is
-read. Its events, actors and places are checked like the first answer's and added after them.
+the model is asked once more (``prompts/rest.md``) about the paragraphs left out: the heaviest sentence of
+each (most names, numbers and quotes), heaviest paragraphs first, quoted again as data. The model's
+context still holds the instructions and the article, so on the embedded model only that short excerpt
+is read (whole paragraphs cost ~5 s more on 2 cores: issue #15). Its events, actors and places are
+checked like the first answer's and added after them.
 """
 
 from __future__ import annotations
 
 from .answer import actor_drafts
-from .coverage import Paragraph
+from .coverage import Paragraph, heaviest_sentence
 from .datablock import neutralise_tags
 from .grounding.check import Grounded, ground_more
 from .grounding.index import ArticleIndex
@@ -21,7 +23,7 @@ from .schema import BriefDraft, RestAnswer
 
 FOLLOW_UP_BELOW = 0.75  # coverage under which the rest of the story is asked for
 MIN_WEIGHT = 2  # a left-out paragraph of no name, number or quote (weight 1) is not worth a question
-EXCERPT_CHARS = 1600  # the heaviest left-out paragraphs up to this many characters, in article order
+EXCERPT_CHARS = 700  # the heaviest sentences of the heaviest left-out paragraphs up to this many characters
 
 
 
@@ -41,10 +43,11 @@ def rest_of_story(
     chosen: list[tuple[int, int]] = []
     used = 0
     for paragraph in heavy:
-        if used + (paragraph.end - paragraph.start) > EXCERPT_CHARS and chosen:
-            break
-        chosen.append((paragraph.start, paragraph.end))
-        used += paragraph.end - paragraph.start
+        start, end = heaviest_sentence(index, paragraph)
+        if used + (end - start) > EXCERPT_CHARS and chosen:
+            continue  # a shorter sentence of a lighter paragraph may still fit
+        chosen.append((start, end))
+        used += end - start
     if not chosen:
         return None
     excerpt = "\n".join(" ".join(index.text[a:b].split()) for a, b in sorted(chosen))
@@ -61,4 +64,4 @@ def add_rest(answer: RestAnswer, draft: BriefDraft, grounded: Grounded, index: A
     ground_more(index, actor_drafts(answer.who), list(answer.where), grounded)
 
 
-__all__ = ["FOLLOW_UP_BELOW", "add_rest", "rest_of_story"]
+__all__ = ["EXCERPT_CHARS", "FOLLOW_UP_BELOW", "add_rest", "rest_of_story"]

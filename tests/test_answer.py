@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from summarizer.answer import article_names, fact_sheet, quoted_speakers, resolved_dates, to_draft
+from summarizer.answer import article_names, fact_sheet, quoted_speakers, to_draft
 from summarizer.flow import answer_model, build_messages
 from summarizer.grounding.index import ArticleIndex
 from summarizer.schema import BriefAnswer, BriefDraft, Stance, Who
@@ -16,23 +16,23 @@ ARTICLE = (
 )
 
 
-def test_the_fact_sheet_names_the_quoted_speakers_most_quoted_first_and_resolves_dates() -> None:
+def test_the_fact_sheet_names_the_names_and_the_quoted_speakers_most_quoted_first() -> None:
     index = ArticleIndex(ARTICLE)
     assert quoted_speakers(index) == ["President Joe Biden", "John Kirby"]
-    assert resolved_dates(index, date(2024, 2, 2)) == ["Friday = 2024-02-02", "this Sunday = 2024-02-04"]
     names = article_names(index)
     assert names[0] == "President Joe Biden" and "Antony Blinken" in names and "Biden" not in names
-    sheet = fact_sheet(index, date(2024, 2, 2))
+    sheet = fact_sheet(index)
     assert sheet.splitlines()[0].startswith("Names, in order: President Joe Biden;")
-    assert "Quoted speakers: President Joe Biden; John Kirby" in sheet
+    # dates stay out: ~100 tokens on the sample that the prompt budget (issue #15) has no room for
+    assert sheet.splitlines()[1:] == ["Quoted speakers: President Joe Biden; John Kirby"]
 
 
 def test_the_article_message_carries_the_fact_sheet_for_the_answer_prompt_only() -> None:
-    sheet = fact_sheet(ArticleIndex(ARTICLE), date(2024, 2, 2))
+    sheet = fact_sheet(ArticleIndex(ARTICLE))
     messages, (prompt_id, version) = build_messages(ARTICLE, date(2024, 2, 2), facts=sheet)
     assert sheet in messages[1]["content"] and messages[1]["content"].index(sheet) < messages[1]["content"].index(
         "<article>")
-    assert (prompt_id, version) == ("brief", "4+facts.1")
+    assert (prompt_id, version) == ("brief", "4+facts.2")
     older, _ = build_messages(ARTICLE, date(2024, 2, 2), system_prompt="brief-v3", facts=sheet)
     assert sheet not in older[1]["content"]  # brief-v3 asks for the whole draft, as it always did
     assert answer_model("brief") is BriefAnswer and answer_model("brief-v3") is BriefDraft

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from summarizer.coverage import article_paragraphs, brief_coverage, left_out_warning, with_coverage
+from summarizer.coverage import article_paragraphs, brief_coverage, heaviest_sentence, left_out_warning, with_coverage
+from summarizer.grounding.index import ArticleIndex
 from summarizer.schema import Actor, Brief, Meta, Span
 
 ARTICLE = (
@@ -69,3 +70,14 @@ def test_the_eval_report_carries_coverage_and_flags_and_compares_them() -> None:
     better = build_report([ArticleRun(article, _brief(meta=META.model_copy(update={"coverage": 0.75})))],
                           dataset="d", settings={})
     assert compare_reports(report, better)["cost"]["coverage"]["delta"] == 0.25
+
+
+def test_the_heaviest_sentence_of_a_paragraph_holds_the_most_names_numbers_and_quotes() -> None:
+    text = ("It was a quiet day. Then Maria Lopez of Acme Corp said 40 workers were “let go” in Lyon. "
+            "Nobody knew why.\nOne more line here.")
+    index = ArticleIndex(text)
+    first, second = article_paragraphs(index)
+    start, end = heaviest_sentence(index, first)
+    assert text[start:end].startswith("Then Maria Lopez") and text[start:end].endswith("in Lyon.")
+    start, end = heaviest_sentence(index, second)
+    assert text[start:end] == "One more line here."  # one sentence: the paragraph itself

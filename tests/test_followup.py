@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from summarizer.coverage import draft_coverage
-from summarizer.followup import FOLLOW_UP_BELOW, add_rest, rest_of_story
+from summarizer.followup import EXCERPT_CHARS, FOLLOW_UP_BELOW, add_rest, rest_of_story
 from summarizer.grounding.check import complete_from_article, ground
 from summarizer.grounding.index import ArticleIndex
 from summarizer.schema import ActorDraft, BriefDraft, RestAnswer, Who
@@ -37,9 +37,15 @@ def test_a_brief_of_the_first_half_asks_for_the_paragraphs_it_left_out() -> None
     messages = rest_of_story(MESSAGES, draft, share, left_out, index)
     assert messages is not None and messages[:2] == MESSAGES and messages[2]["role"] == "user"
     asked = messages[2]["content"]
-    assert "Haniyeh" in asked and "Blinken" in asked  # the trip and Hamas's answer
+    assert "Blinken" in asked and "Hamas leadership" in asked  # the trip and Hamas's answer
     assert "more than 80 Iranian-backed" not in asked  # the first paragraph is covered already
     assert asked.count("<article>") == 1 and asked.count("</article>") == 1
+    # one sentence per left-out paragraph, the heaviest, within the budget: the model reads little
+    excerpt = asked.split("<article>\n")[1].split("\n</article>")[0].splitlines()
+    assert 2 <= len(excerpt) and sum(len(line) for line in excerpt) <= EXCERPT_CHARS
+    left = [index.text[p.start : p.end] for p in left_out]
+    assert all(sum(line in text for text in left) == 1 for line in excerpt)
+    assert not any(line in index.text[p.start : p.end] for line in excerpt for p in left_out if p.weight < 2)
 
     rest = RestAnswer(
         what=["Antony Blinken travels to the Middle East this Sunday.", "Hamas signaled acceptance"],
