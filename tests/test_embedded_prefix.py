@@ -239,3 +239,22 @@ def test_a_json_schema_answer_keeps_the_schema_out_of_the_prompt_and_follows_it(
     with_tools = transport.create(**FACTS_REQUEST)
     # the tool schema is rendered into the prompt; a JSON schema reaches only the grammar
     assert answer.usage.prompt_tokens + 60 < with_tools.usage.prompt_tokens
+
+
+@needs_model
+def test_the_build_loads_the_cpu_backend_this_machine_runs_best() -> None:
+    import os
+
+    import llama_cpp
+
+    from summarizer.llm.embedded import SKIPPED_CPU_VARIANTS, load_cpu_backends
+
+    folder = Path(llama_cpp.__file__).resolve().parent.parent / "bin"
+    variants = {p.name.removeprefix("libggml-cpu-").removesuffix(".so") for p in folder.glob("libggml-cpu-*.so")}
+    if os.environ.get("CI"):  # scripts/dev.sh builds one backend per CPU generation (GGML_CPU_ALL_VARIANTS)
+        assert {"x64", "haswell", "skylakex"} <= variants
+    name = load_cpu_backends()
+    if not variants:
+        assert name is None  # a build with its backend linked in: nothing to load
+        return
+    assert name in variants and name not in SKIPPED_CPU_VARIANTS

@@ -175,6 +175,7 @@ def _load_llama(path: str, n_ctx: int, n_threads: int | None) -> Any:
 
     from llama_cpp import Llama
 
+    load_cpu_backends()
     # llama-cpp-python defaults to half the cores; a brief is one request, so use them all.
     threads = n_threads or os.cpu_count() or 1
     llama = Llama(model_path=path, n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads, verbose=False)
@@ -182,6 +183,54 @@ def _load_llama(path: str, n_ctx: int, n_threads: int | None) -> Any:
     # __del__ runs after the module's globals are gone and prints a TypeError traceback.
     atexit.register(llama.close)
     return llama
+
+
+# Variants never loaded: AMX code crashed with a general protection fault on the first token on the
+# Xeon virtual machines here (a native build then); AVX-512 variants serve those CPUs instead.
+SKIPPED_CPU_VARIANTS = frozenset({"sapphirerapids"})
+
+
+@cache
+def load_cpu_backends() -> str | None:
+    """Load the best llama.cpp CPU backend for this CPU when it was built with one per CPU generation.
+
+    ``scripts/dev.sh`` builds llama.cpp with ``GGML_BACKEND_DL`` and ``GGML_CPU_ALL_VARIANTS``, as llama.cpp's
+    own releases do: one build holding a backend per CPU generation (SSE4.2, AVX2, AVX-512, VNNI…), instead
+    of fixing AVX2 for every machine (reading is ~2x faster on an AVX-512 machine: issue #15).
+    llama-cpp-python installs them in ``site-packages/bin`` and loads none (abetlen/llama-cpp-python#2069),
+    so this asks each one for its score on this CPU (0: cannot run here), as ggml's own
+    ``ggml_backend_load_best`` does, and loads the best. Returns its name ("zen4", "haswell"…), or None
+    for a build with its CPU backend linked in (a wheel, a fixed build): nothing to load.
+    """
+    import ctypes
+
+    import llama_cpp
+    from llama_cpp._utils import suppress_stdout_stderr
+
+    package = Path(llama_cpp.__file__).resolve().parent
+    folder = package.parent / "bin"
+    variants = sorted(folder.glob("libggml-cpu-*.so")) if folder.is_dir() else []
+    if not variants:
+        return None
+    ggml = ctypes.CDLL(str(package / "lib" / "libggml.so.0"))  # the copy libllama uses (same soname)
+    if ggml.ggml_backend_reg_count() > 0:
+        return "loaded"
+    scores = {}
+    for path in variants:
+        name = path.name.removeprefix("libggml-cpu-").removesuffix(".so")
+        if name in SKIPPED_CPU_VARIANTS:
+            continue
+        score = getattr(ctypes.CDLL(str(path)), "ggml_backend_score", None)
+        if score is not None:
+            scores[path] = score()
+    best = max(scores, key=lambda p: scores[p], default=None)
+    if best is None or scores[best] <= 0:
+        raise ModelFileError(f"no llama.cpp CPU backend in {folder} runs on this machine")
+    ggml.ggml_backend_load.argtypes = [ctypes.c_char_p]
+    ggml.ggml_backend_load.restype = ctypes.c_void_p
+    with suppress_stdout_stderr(disable=False):  # ggml logs the backend it loads (and registers) to stderr
+        ggml.ggml_backend_load(str(best).encode())
+    return best.name.removeprefix("libggml-cpu-").removesuffix(".so")
 
 
 def prefix_store_for(gguf: Path, settings: Settings, directory: Path) -> PrefixStore | None:
@@ -201,4 +250,4 @@ def embedded_available() -> bool:
         return False
 
 
-__all__ = ["EmbeddedTransport", "RequestStats", "embedded_available", "prefix_store_for"]
+__all__ = ["EmbeddedTransport", "RequestStats", "embedded_available", "load_cpu_backends", "prefix_store_for"]

@@ -119,13 +119,13 @@ def detect_language(text: str) -> str | None:
     sample = text[:_SAMPLE_CHARS]
     if len(list(islice(filter(str.isalpha, sample), _MIN_LETTERS))) < _MIN_LETTERS:
         return None
-    code, probability = _identifier().classify(sample)
+    code, probability = language_identifier().classify(sample)
     return str(code) if probability >= _MIN_PROBABILITY else None
 
 
 @cache
-def _identifier() -> Any:
-    # Loading the model takes ~0.8 s: once per process, and only when a text needs it.
+def language_identifier() -> Any:
+    """py3langid's identifier. Loading its model takes ~0.5-0.8 s: once per process, when first needed."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
