@@ -11,7 +11,7 @@ Each brief is broken down into model load, prefix (read or loaded), reading the 
 grounding and rendering; the ratio to the floor is printed. Absolute times differ by machine and
 by what else runs on it; ratios measured in one run do not.
 
-    .venv/bin/python bench/embedded_floor.py [--article PATH --published DATE] [--json OUT]
+    .venv/bin/python bench/embedded_floor.py [--rounds 3] [--article PATH --published DATE] [--json OUT]
 """
 
 from __future__ import annotations
@@ -117,6 +117,7 @@ def main() -> None:
     parser.add_argument("--published", default="2024-02-02")
     parser.add_argument("--gguf", type=Path, help="default: the embedded model (assembled on first use)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--rounds", type=int, default=1, help="repeat floor, cold and warm; show the median round")
     parser.add_argument("--child", choices=["floor", "brief"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
@@ -130,14 +131,34 @@ def main() -> None:
     from summarizer.llm.model_store import ensure_embedded_model
 
     gguf = args.gguf or ensure_embedded_model()
-    with tempfile.TemporaryDirectory(prefix="brief-floor-") as tmp:
-        cache = Path(tmp)
-        speeds = child("floor", gguf, args.article, args.published, cache)
-        cold = child("brief", gguf, args.article, args.published, cache)
-        warm = child("brief", gguf, args.article, args.published, cache)  # finds the prefix cold saved
+    rounds = []
+    for _ in range(args.rounds):  # a shared machine's speed drifts: each round has its own floor
+        with tempfile.TemporaryDirectory(prefix="brief-floor-") as tmp:
+            cache = Path(tmp)
+            speeds = child("floor", gguf, args.article, args.published, cache)
+            cold = child("brief", gguf, args.article, args.published, cache)
+            warm = child("brief", gguf, args.article, args.published, cache)  # finds the prefix cold saved
+        rounds.append((speeds, cold, warm))
+    rounds.sort(key=lambda r: ratio(r[0], r[2]))
+    speeds, cold, warm = rounds[len(rounds) // 2]  # the round with the median warm ratio
     report(speeds, cold, warm)
+    if len(rounds) > 1:
+        for name, i in (("warm", 2), ("cold", 1)):
+            ratios = sorted(ratio(r[0], r[i]) for r in rounds)
+            print(f"{name} over {len(rounds)} rounds: " + ", ".join(f"{x:.2f}x" for x in ratios)
+                  + f"; median {ratios[len(ratios) // 2]:.2f}x")
     if args.json:
-        args.json.write_text(json.dumps({"floor": speeds, "cold": cold, "warm": warm}, indent=2), encoding="utf-8")
+        figures = [{"floor": f, "cold": c, "warm": w} for f, c, w in rounds]
+        args.json.write_text(json.dumps(figures if len(figures) > 1 else figures[0], indent=2), encoding="utf-8")
+
+
+def ratio(speeds: dict[str, float], run: dict[str, Any]) -> float:
+    """The brief's time over its floor: the article read and the brief's tokens written at this round's speeds."""
+    return run["brief"] / floor_seconds(speeds, run)
+
+
+def floor_seconds(speeds: dict[str, float], run: dict[str, Any]) -> float:
+    return speeds["article_tokens"] / speeds["prompt_tps"] + run["completion_tokens"] / speeds["write_tps"]
 
 
 def report(speeds: dict[str, float], cold: dict[str, Any], warm: dict[str, Any]) -> None:
@@ -149,7 +170,7 @@ def report(speeds: dict[str, float], cold: dict[str, Any], warm: dict[str, Any])
         print(f"{row:24}{cold[row]:>9.2f}s{warm[row]:>9.2f}s")
     print(f"{'prefix (how)':24}{cold['prefix how']:>10}{warm['prefix how']:>10}")
     for name, run in (("cold", cold), ("warm", warm)):
-        base = speeds["article_tokens"] / speeds["prompt_tps"] + run["completion_tokens"] / speeds["write_tps"]
+        base = floor_seconds(speeds, run)
         # The brief's prompt beyond the article: instructions, fact sheet, template. A follow-up call (the rest
         # of the story) re-sends that prompt, of which llama.cpp reads only the new turn: read_tokens counts it.
         overhead = run["first_prompt_tokens"] - speeds["article_tokens"]
