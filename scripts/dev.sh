@@ -18,6 +18,9 @@ LLAMA_VERSION="0.3.36"
 # that compiled it crashes (general protection fault) on one without its instructions. On an AVX-512 machine
 # this reads prompts ~2x faster than the AVX2 build it replaces; the first install takes ~3 minutes longer.
 LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_BACKEND_DL=ON -DGGML_CPU_ALL_VARIANTS=ON"
+if [ "$(uname -m)" != "x86_64" ]; then
+    LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF"  # the variants were built and measured on x86-64 only
+fi
 
 stamp="$VENV/.brief-installed"
 want="$(cat pyproject.toml | sha256sum | cut -c1-16)-$EXTRAS"

@@ -244,6 +244,7 @@ def test_a_json_schema_answer_keeps_the_schema_out_of_the_prompt_and_follows_it(
 @needs_model
 def test_the_build_loads_the_cpu_backend_this_machine_runs_best() -> None:
     import os
+    import platform
 
     import llama_cpp
 
@@ -251,7 +252,7 @@ def test_the_build_loads_the_cpu_backend_this_machine_runs_best() -> None:
 
     folder = Path(llama_cpp.__file__).resolve().parent.parent / "bin"
     variants = {p.name.removeprefix("libggml-cpu-").removesuffix(".so") for p in folder.glob("libggml-cpu-*.so")}
-    if os.environ.get("CI"):  # scripts/dev.sh builds one backend per CPU generation (GGML_CPU_ALL_VARIANTS)
+    if os.environ.get("CI") and platform.machine() == "x86_64":  # dev.sh builds a backend per CPU generation
         assert {"x64", "haswell", "skylakex"} <= variants
     name = load_cpu_backends()
     if not variants:
