@@ -162,10 +162,9 @@ def _ground_dates(
     index: ArticleIndex, drafts: list[DateMentionDraft], published: date | None, out: Grounded
 ) -> None:
     article = index.text
-    found = [Span(start=s, end=e) for s, e in index.date_mentions]
+    found = [f for f in (Span(start=s, end=e) for s, e in index.date_mentions) if not _in_a_masthead(article, f)]
     taken: set[Span] = set()
     dated: list[DateMention] = []
-    found = [f for f in found if not _in_a_masthead(article, f)]
     for draft in drafts:
         located = find_all(index, draft.mention)
         spans = [s for s in located if not _in_a_masthead(article, s)]

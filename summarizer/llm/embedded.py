@@ -217,8 +217,7 @@ def load_cpu_backends() -> str | None:
         return "loaded"
     scores = {}
     for path in variants:
-        name = path.name.removeprefix("libggml-cpu-").removesuffix(".so")
-        if name in SKIPPED_CPU_VARIANTS:
+        if _variant(path) in SKIPPED_CPU_VARIANTS:
             continue
         score = getattr(ctypes.CDLL(str(path)), "ggml_backend_score", None)
         if score is not None:
@@ -230,7 +229,11 @@ def load_cpu_backends() -> str | None:
     ggml.ggml_backend_load.restype = ctypes.c_void_p
     with suppress_stdout_stderr(disable=False):  # ggml logs the backend it loads (and registers) to stderr
         ggml.ggml_backend_load(str(best).encode())
-    return best.name.removeprefix("libggml-cpu-").removesuffix(".so")
+    return _variant(best)
+
+
+def _variant(path: Path) -> str:
+    return path.name.removeprefix("libggml-cpu-").removesuffix(".so")
 
 
 def prefix_store_for(gguf: Path, settings: Settings, directory: Path) -> PrefixStore | None:
