@@ -18,7 +18,9 @@ set -euo pipefail
 PORT="$1"; shift
 GGUF="$(python -c "from summarizer.llm.model_store import ensure_embedded_model as e; print(e())")"
 if ! python -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex((\"127.0.0.1\", int(sys.argv[1]))))" "$PORT"; then
-    python -m llama_cpp.server --model "$GGUF" --host 127.0.0.1 --port "$PORT" --n_ctx 8192 \
+    # llama_cpp.server loads no CPU backend of a runtime-dispatch build (scripts/dev.sh): load it first.
+    python -c "import runpy; from summarizer.llm.embedded import load_cpu_backends as l; l(); runpy.run_module(\"llama_cpp.server\", run_name=\"__main__\", alter_sys=True)" \
+        --model "$GGUF" --host 127.0.0.1 --port "$PORT" --n_ctx 8192 \
         --n_threads "$(nproc)" > .record-server.log 2>&1 &
     SERVER=$!
     trap "kill $SERVER" EXIT
@@ -26,6 +28,10 @@ if ! python -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex((\"1
         python -c "import urllib.request as u; u.urlopen(\"http://127.0.0.1:$PORT/v1/models\")" 2>/dev/null && break
         sleep 1
     done
+    if ! kill -0 "$SERVER" 2>/dev/null; then  # never delete cassettes without a model to record from
+        echo "record-fixtures: the model server did not start; see .record-server.log" >&2
+        exit 1
+    fi
 fi
 for target in "$@"; do
     module="$(basename "${target%%::*}" .py)"
